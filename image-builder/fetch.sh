@@ -1,0 +1,153 @@
+#!/bin/sh
+# fetch.sh - fetch and verify the pinned inputs of image-builder/inputs.lock.
+#
+# usage: fetch.sh fetch  LOCK DL_DIR     fetch what is missing, verify all
+#        fetch.sh verify LOCK DL_DIR     verify only (no network)
+#        fetch.sh update LOCK DL_DIR     re-pin every package to the version
+#                                        Debian's archive has now
+#
+# Uses the ordinary apt clients with a private configuration under
+# DL_DIR/.apt (bookworm, bookworm-updates, bookworm-security, with deb-src);
+# the machine's own apt sources are never read or changed.
+set -eu
+
+die() { echo "twinbench: $*" >&2; exit 1; }
+[ $# -eq 3 ] || die "usage: fetch.sh fetch|verify|update LOCK DL_DIR"
+cmd=$1 lock=$2 dl=$3
+[ -r "$lock" ] || die "$lock: cannot read"
+mkdir -p "$dl"
+dl=$(cd "$dl" && pwd)
+MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+SECMIRROR=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+KEY=/usr/share/keyrings/debian-archive-keyring.gpg
+
+apt_setup() {
+	a=$dl/.apt
+	mkdir -p "$a/lists/partial" "$a/cache/archives/partial"
+	: > "$a/status"
+	{
+		for s in bookworm bookworm-updates; do
+			echo "deb [signed-by=$KEY] $MIRROR $s main"
+			echo "deb-src [signed-by=$KEY] $MIRROR $s main"
+		done
+		echo "deb [signed-by=$KEY] $SECMIRROR bookworm-security main"
+		echo "deb-src [signed-by=$KEY] $SECMIRROR bookworm-security main"
+	} > "$a/sources.list"
+	APTOPT="-o Dir::Etc::SourceList=$a/sources.list
+		-o Dir::Etc::SourceParts=/dev/null
+		-o Dir::Etc::Preferences=/dev/null
+		-o Dir::Etc::PreferencesParts=/dev/null
+		-o Dir::State=$a -o Dir::State::Lists=$a/lists
+		-o Dir::State::status=$a/status -o Dir::Cache=$a/cache
+		-o Debug::NoLocking=1 -o APT::Sandbox::User=root
+		-o Acquire::Languages=none -q"
+	if [ ! -e "$a/lists/.updated" ] || [ "${1:-}" = refresh ]; then
+		# shellcheck disable=SC2086
+		apt-get $APTOPT update >"$a/update.log" 2>&1 ||
+			die "apt-get update failed (see $a/update.log)"
+		touch "$a/lists/.updated"
+	fi
+}
+
+sha_of() { sha256sum "$1" | cut -d' ' -f1; }
+
+# verify_line FILE SHA: 0 ok, 1 missing, dies on mismatch
+verify_file() {
+	[ -e "$dl/$1" ] || return 1
+	got=$(sha_of "$dl/$1")
+	[ "$got" = "$2" ] ||
+		die "$dl/$1: sha256 mismatch (expected $2, got $got); delete it to re-fetch"
+}
+
+entries() { grep -v '^[[:space:]]*#' "$lock" | grep -v '^[[:space:]]*$'; }
+
+fetch_pkg() { # kind pkg version
+	apt_setup
+	(
+		cd "$dl"
+		# shellcheck disable=SC2086
+		if [ "$1" = bin ]; then
+			apt-get $APTOPT download "$2=$3"
+		else
+			apt-get $APTOPT source --download-only "$2=$3"
+		fi
+	) >"$dl/.apt/fetch.log" 2>&1 || {
+		apt_setup refresh
+		(
+			cd "$dl"
+			# shellcheck disable=SC2086
+			if [ "$1" = bin ]; then
+				apt-get $APTOPT download "$2=$3"
+			else
+				apt-get $APTOPT source --download-only "$2=$3"
+			fi
+		) >"$dl/.apt/fetch.log" 2>&1
+	} || die "$2 $3 ($1) is no longer in Debian's archive or could not be fetched (see $dl/.apt/fetch.log); run 'make lock-update' to re-pin"
+}
+
+do_fetch() {
+	entries | while read -r kind pkg ver file sha lic; do
+		[ -n "$lic" ] || die "$lock: malformed line for '$pkg'"
+		if ! verify_file "$file" "$sha"; then
+			echo "  FETCH   $pkg $ver ($kind)"
+			fetch_pkg "$kind" "$pkg" "$ver"
+			verify_file "$file" "$sha" ||
+				die "$dl/$file: not produced by fetching $pkg $ver"
+		fi
+	done
+}
+
+do_verify() {
+	entries | while read -r kind pkg ver file sha lic; do
+		verify_file "$file" "$sha" ||
+			die "$dl/$file: missing (run 'make source')"
+	done
+}
+
+# Re-pin: newest version of each package; the kernel follows the
+# linux-image-amd64 metapackage so its ABI name can move too.
+do_update() {
+	apt_setup refresh
+	tmp=$(mktemp) && trap 'rm -f "$tmp"' EXIT
+	grep '^#' "$lock" > "$tmp"
+	entries | awk '{print $1, $2, $6}' | uniq | while read -r kind pkg lic; do
+		case $pkg in
+		linux-image-*-amd64)
+			# shellcheck disable=SC2086
+			pkg=$(apt-cache $APTOPT depends linux-image-amd64 |
+				sed -n 's/^ *Depends: \(linux-image-6[^ ]*\)$/\1/p' | head -1) ;;
+		esac
+		if [ "$kind" = bin ]; then
+			# shellcheck disable=SC2086
+			ver=$(apt-cache $APTOPT policy "$pkg" | sed -n 's/^ *Candidate: //p')
+			[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "$pkg: not in the archive"
+			(cd "$dl" && apt-get $APTOPT download "$pkg=$ver" >/dev/null 2>&1) ||
+				die "$pkg $ver: download failed"
+			# shellcheck disable=SC2086
+			f=$(apt-cache $APTOPT show "$pkg=$ver" | sed -n 's|^Filename: .*/||p' | head -1)
+			f=$(echo "$f" | sed 's/:/%3a/g')
+			echo "$kind $pkg $ver $f $(sha_of "$dl/$f") $lic"
+		else
+			# shellcheck disable=SC2086
+			ver=$(apt-cache $APTOPT showsrc "$pkg" | sed -n 's/^Version: //p' | sort -V | tail -1)
+			[ -n "$ver" ] || die "$pkg: no source package in the archive"
+			(cd "$dl" && apt-get $APTOPT source --download-only "$pkg=$ver" >/dev/null 2>&1) ||
+				die "$pkg $ver: source download failed"
+			# shellcheck disable=SC2086
+			apt-cache $APTOPT showsrc "$pkg=$ver" |
+				awk '/^Checksums-Sha256:/{on=1;next} /^[^ ]/{on=0} on{print $1, $3}' |
+				sort -u -k2,2 | while read -r s f; do
+					echo "$kind $pkg $ver $f $s $lic"
+				done
+		fi
+	done >> "$tmp"
+	cat "$tmp" > "$lock"
+	echo "twinbench: $lock re-pinned; review 'git diff $lock'"
+}
+
+case $cmd in
+fetch) do_fetch; do_verify ;;
+verify) do_verify ;;
+update) do_update ;;
+*) die "unknown command '$cmd'" ;;
+esac

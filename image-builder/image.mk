@@ -1,0 +1,93 @@
+# image-builder/image.mk - pinned inputs -> vmlinuz, initrd.img, disk.img,
+# manifest.json for each flavour under $(O)/<flavour>/.
+
+include image-builder/tools.mk
+
+LOCK := image-builder/inputs.lock
+lock_file = $(shell awk '$$2 == "$(1)" {print $$4; exit}' $(LOCK))
+KPKG := $(shell awk '$$2 ~ /^linux-image-.*-amd64$$/ {print $$2; exit}' $(LOCK))
+KREL := $(KPKG:linux-image-%=%)
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+BOOT_MIB ?= 64
+RES_MIB ?= 256
+SCRATCH_MIB ?= 2048
+DEFAULT_PROFILE ?= default
+PROFILE_FILES := $(sort $(wildcard profiles/*.profile))
+MKCPIO := $(B)/bin/mkcpio
+KROOT := $(B)/kernel/root
+SYSLINUX_ROOT := $(B)/syslinux/root
+BUSYBOX_BIN := $(B)/busybox/root/bin/busybox
+IB_SCRIPTS := image-builder/initramfs.sh image-builder/modules.sh
+
+.PHONY: kernel
+
+$(MKCPIO): $(call host_objs,image-builder/mkcpio.c)
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOST_CC) -o $@ $^
+
+# unpack_deb STAMP, PACKAGES: extract pinned .debs into the stamp's root/.
+define unpack_debs
+	$(call msg,UNPACK,$(2))
+	$(Q)rm -rf $(dir $(1))root && mkdir -p $(dir $(1))root
+	$(Q)for p in $(2); do dpkg-deb -x $(DL_DIR)/$$(awk -v p=$$p \
+		'$$2 == p {print $$4; exit}' $(LOCK)) $(dir $(1))root || exit 1; done
+	$(Q)touch $(1)
+endef
+
+$(B)/kernel/.stamp: $(DL_DIR)/.verified
+	$(call unpack_debs,$@,$(KPKG))
+	$(Q)depmod -b $(KROOT) $(KREL)
+$(B)/busybox/.stamp: $(DL_DIR)/.verified
+	$(call unpack_debs,$@,busybox-static)
+$(B)/syslinux/.stamp: $(DL_DIR)/.verified
+	$(call unpack_debs,$@,syslinux syslinux-common syslinux-efi)
+
+kernel: $(B)/kernel/.stamp
+
+# flavour_rules NAME, MODULE-LISTS
+define flavour_rules
+.PHONY: $(1)
+$(1): $(O)/$(1)/vmlinuz $(O)/$(1)/initrd.img $(O)/$(1)/disk.img \
+	$(O)/$(1)/manifest.json
+
+$(O)/$(1)/vmlinuz: $(B)/kernel/.stamp
+	$$(call msg,CP,$$@)
+	@mkdir -p $$(@D)
+	$$(Q)cp $(KROOT)/boot/vmlinuz-$(KREL) $$@
+
+$(B)/$(1)/initramfs/list: $(APPLIANCE_BIN) $(B)/tools/bzip2 \
+		$(B)/tools/mke2fs $(B)/kernel/.stamp $(B)/busybox/.stamp \
+		$(PROFILE_FILES) $(2) $(LOCK) $(IB_SCRIPTS)
+	$$(call msg,GEN,$$@)
+	$$(Q)KROOT=$(KROOT) KREL=$(KREL) MODLISTS="$(2)" \
+		APPLIANCE=$(APPLIANCE_BIN) TOOLS=$(B)/tools \
+		BUSYBOX=$(BUSYBOX_BIN) PROFILES=profiles LOCK=$(LOCK) \
+		VERSION=$(VERSION) SEED=$(SEED) \
+		bash image-builder/initramfs.sh $$(@D) $(1)
+
+$(O)/$(1)/initrd.img: $(B)/$(1)/initramfs/list $(MKCPIO)
+	$$(call msg,CPIO,$$@)
+	@mkdir -p $$(@D)
+	$$(Q)$(MKCPIO) -t $(SOURCE_DATE_EPOCH) $$< > $$@.cpio
+	$$(Q)zstd -q -f -19 -T1 --no-progress $$@.cpio -o $$@.zst
+	$$(Q)rm -f $$@.cpio && mv $$@.zst $$@
+
+$(O)/$(1)/disk.img: $(O)/$(1)/vmlinuz $(O)/$(1)/initrd.img \
+		$(B)/syslinux/.stamp $(PROFILE_FILES) image-builder/mkdisk.sh
+	$$(call msg,DISK,$$@)
+	$$(Q)VMLINUZ=$(O)/$(1)/vmlinuz INITRD=$(O)/$(1)/initrd.img \
+		PROFILES=profiles SYSLINUX=$(SYSLINUX_ROOT) SEED=$(SEED) \
+		BOOT_MIB=$(BOOT_MIB) RES_MIB=$(RES_MIB) \
+		SCRATCH_MIB=$(SCRATCH_MIB) DEFAULT_PROFILE=$(DEFAULT_PROFILE) \
+		bash image-builder/mkdisk.sh $$@ $(B)/$(1)/disk
+
+$(O)/$(1)/manifest.json: $(B)/$(1)/initramfs/list $(O)/$(1)/vmlinuz \
+		$(O)/$(1)/initrd.img $(O)/$(1)/disk.img image-builder/manifest.sh
+	$$(call msg,GEN,$$@)
+	$$(Q)bash image-builder/manifest.sh $(B)/$(1)/initramfs/manifest.json \
+		$(O)/$(1) vmlinuz initrd.img disk.img > $$@.tmp
+	$$(Q)mv $$@.tmp $$@
+endef
+
+$(eval $(call flavour_rules,guest,appliance/modules-guest.list))

@@ -1,0 +1,362 @@
+/* json.c - streaming JSON writer (see tb_json.h).
+ *
+ * first[d] and in_obj[d] describe the container open at depth d; depth 0 is
+ * the top level, which takes exactly one value.  Every operation is a no-op
+ * once j->err is set, so callers check tb_json_error() once at the end.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tb_json.h"
+
+static int json_grow(struct tb_json *j, size_t extra)
+{
+	size_t need, cap;
+	char *nbuf;
+
+	if (j->err)
+		return -1;
+	if (extra > SIZE_MAX / 2 - j->len - 1) {
+		j->err = -ENOMEM;
+		return -1;
+	}
+	need = j->len + extra + 1;
+	if (j->buf && need <= j->cap)
+		return 0;
+	cap = j->cap ? j->cap : 256;
+	while (cap < need)
+		cap *= 2;
+	nbuf = realloc(j->buf, cap);
+	if (!nbuf) {
+		j->err = -ENOMEM;
+		return -1;
+	}
+	if (!j->buf)
+		nbuf[0] = '\0';
+	j->buf = nbuf;
+	j->cap = cap;
+	return 0;
+}
+
+static void json_put(struct tb_json *j, const char *s, size_t n)
+{
+	if (json_grow(j, n))
+		return;
+	memcpy(j->buf + j->len, s, n);
+	j->len += n;
+	j->buf[j->len] = '\0';
+}
+
+static void json_puts(struct tb_json *j, const char *s)
+{
+	json_put(j, s, strlen(s));
+}
+
+static void json_fail(struct tb_json *j, int e)
+{
+	if (!j->err)
+		j->err = e;
+}
+
+void tb_json_reset(struct tb_json *j)
+{
+	j->len = 0;
+	if (j->buf)
+		j->buf[0] = '\0';
+	j->depth = 0;
+	memset(j->first, 0, sizeof(j->first));
+	memset(j->in_obj, 0, sizeof(j->in_obj));
+	j->first[0] = 1;
+	j->want_value = 0;
+	j->err = 0;
+	json_grow(j, 0);
+}
+
+void tb_json_init(struct tb_json *j)
+{
+	memset(j, 0, sizeof(*j));
+	tb_json_reset(j);
+}
+
+void tb_json_free(struct tb_json *j)
+{
+	free(j->buf);
+	memset(j, 0, sizeof(*j));
+}
+
+int tb_json_error(const struct tb_json *j)
+{
+	return j->err;
+}
+
+/* Emit the separator a new value needs, or fail if none is allowed here. */
+static int json_before_value(struct tb_json *j)
+{
+	int d = j->depth;
+
+	if (j->err)
+		return -1;
+	if (d > 0 && j->in_obj[d]) {
+		if (!j->want_value) {
+			json_fail(j, -EINVAL);	/* value where a key is due */
+			return -1;
+		}
+		j->want_value = 0;
+		return 0;
+	}
+	if (d == 0 && !j->first[0]) {
+		json_fail(j, -EINVAL);		/* second top-level value */
+		return -1;
+	}
+	if (!j->first[d])
+		json_put(j, ",", 1);
+	j->first[d] = 0;
+	return j->err ? -1 : 0;
+}
+
+static void json_begin(struct tb_json *j, int obj)
+{
+	if (json_before_value(j))
+		return;
+	if (j->depth + 1 >= TB_JSON_DEPTH) {
+		json_fail(j, -EINVAL);
+		return;
+	}
+	json_put(j, obj ? "{" : "[", 1);
+	j->depth++;
+	j->first[j->depth] = 1;
+	j->in_obj[j->depth] = (unsigned char)obj;
+}
+
+static void json_end(struct tb_json *j, int obj)
+{
+	if (j->err)
+		return;
+	if (j->depth == 0 || j->in_obj[j->depth] != obj || j->want_value) {
+		json_fail(j, -EINVAL);
+		return;
+	}
+	json_put(j, obj ? "}" : "]", 1);
+	j->depth--;
+}
+
+void tb_json_obj_begin(struct tb_json *j)
+{
+	json_begin(j, 1);
+}
+
+void tb_json_obj_end(struct tb_json *j)
+{
+	json_end(j, 1);
+}
+
+void tb_json_arr_begin(struct tb_json *j)
+{
+	json_begin(j, 0);
+}
+
+void tb_json_arr_end(struct tb_json *j)
+{
+	json_end(j, 0);
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid.
+ * Rejects overlong forms, surrogates and code points above U+10FFFF. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+static void json_escape(struct tb_json *j, const unsigned char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char u[7] = "\\u00";
+	size_t i = 0, run, k;
+
+	while (i < n && !j->err) {
+		for (run = i; run < n && s[run] >= 0x20 && s[run] < 0x80 &&
+		     s[run] != '"' && s[run] != '\\'; run++)
+			;
+		json_put(j, (const char *)s + i, run - i);
+		if (run >= n)
+			break;
+		i = run;
+		switch (s[i]) {
+		case '"': json_puts(j, "\\\""); k = 1; break;
+		case '\\': json_puts(j, "\\\\"); k = 1; break;
+		case '\b': json_puts(j, "\\b"); k = 1; break;
+		case '\f': json_puts(j, "\\f"); k = 1; break;
+		case '\n': json_puts(j, "\\n"); k = 1; break;
+		case '\r': json_puts(j, "\\r"); k = 1; break;
+		case '\t': json_puts(j, "\\t"); k = 1; break;
+		default:
+			if (s[i] < 0x20) {
+				u[4] = hex[s[i] >> 4];
+				u[5] = hex[s[i] & 15];
+				json_put(j, u, 6);
+				k = 1;
+			} else if ((k = utf8_len(s + i, n - i)) != 0) {
+				json_put(j, (const char *)s + i, k);
+			} else {
+				json_puts(j, "\\ufffd");
+				k = 1;
+			}
+		}
+		i += k;
+	}
+}
+
+static void json_string(struct tb_json *j, const char *s, size_t n)
+{
+	json_put(j, "\"", 1);
+	json_escape(j, (const unsigned char *)s, n);
+	json_put(j, "\"", 1);
+}
+
+void tb_json_key(struct tb_json *j, const char *key)
+{
+	int d = j->depth;
+
+	if (j->err)
+		return;
+	if (!key || d == 0 || !j->in_obj[d] || j->want_value) {
+		json_fail(j, -EINVAL);
+		return;
+	}
+	if (!j->first[d])
+		json_put(j, ",", 1);
+	j->first[d] = 0;
+	json_string(j, key, strlen(key));
+	json_put(j, ":", 1);
+	j->want_value = 1;
+}
+
+void tb_json_strn(struct tb_json *j, const char *s, size_t n)
+{
+	if (!s) {
+		tb_json_null(j);
+		return;
+	}
+	if (json_before_value(j))
+		return;
+	json_string(j, s, n);
+}
+
+void tb_json_str(struct tb_json *j, const char *s)
+{
+	tb_json_strn(j, s, s ? strlen(s) : 0);
+}
+
+void tb_json_num(struct tb_json *j, double v)
+{
+	char tmp[40];
+
+	if (!isfinite(v)) {
+		tb_json_null(j);
+		return;
+	}
+	if (json_before_value(j))
+		return;
+	snprintf(tmp, sizeof(tmp), "%.17g", v);
+	json_puts(j, tmp);
+}
+
+void tb_json_int(struct tb_json *j, int64_t v)
+{
+	char tmp[24];
+
+	if (json_before_value(j))
+		return;
+	snprintf(tmp, sizeof(tmp), "%lld", (long long)v);
+	json_puts(j, tmp);
+}
+
+void tb_json_uint(struct tb_json *j, uint64_t v)
+{
+	char tmp[24];
+
+	if (json_before_value(j))
+		return;
+	snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)v);
+	json_puts(j, tmp);
+}
+
+void tb_json_bool(struct tb_json *j, int v)
+{
+	if (json_before_value(j))
+		return;
+	json_puts(j, v ? "true" : "false");
+}
+
+void tb_json_null(struct tb_json *j)
+{
+	if (json_before_value(j))
+		return;
+	json_puts(j, "null");
+}
+
+void tb_json_raw(struct tb_json *j, const char *text)
+{
+	if (!text || !*text) {
+		json_fail(j, -EINVAL);
+		return;
+	}
+	if (json_before_value(j))
+		return;
+	json_puts(j, text);
+}
+
+void tb_json_kstr(struct tb_json *j, const char *k, const char *s)
+{
+	tb_json_key(j, k);
+	tb_json_str(j, s);
+}
+
+void tb_json_knum(struct tb_json *j, const char *k, double v)
+{
+	tb_json_key(j, k);
+	tb_json_num(j, v);
+}
+
+void tb_json_kint(struct tb_json *j, const char *k, int64_t v)
+{
+	tb_json_key(j, k);
+	tb_json_int(j, v);
+}
+
+void tb_json_kbool(struct tb_json *j, const char *k, int v)
+{
+	tb_json_key(j, k);
+	tb_json_bool(j, v);
+}
