@@ -57,7 +57,7 @@ include image-builder/image.mk
 include lab/lab.mk
 include tests/tests.mk
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/musl $(B)/host -name '*.d' -type f 2>/dev/null)
 
 .PHONY: all guest deps source lock-update run test bench clean help
 

@@ -28,7 +28,7 @@ $(MKCPIO): $(call host_objs,image-builder/mkcpio.c)
 
 # unpack_deb STAMP, PACKAGES: extract pinned .debs into the stamp's root/.
 define unpack_debs
-	$(call msg,UNPACK,$(2))
+	$(call msg,UNPACK,"$(2)")
 	$(Q)rm -rf $(dir $(1))root && mkdir -p $(dir $(1))root
 	$(Q)for p in $(2); do dpkg-deb -x $(DL_DIR)/$$(awk -v p=$$p \
 		'$$2 == p {print $$4; exit}' $(LOCK)) $(dir $(1))root || exit 1; done

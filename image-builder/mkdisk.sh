@@ -71,24 +71,18 @@ make_boot() { # FAT32 partition image
 		mcopy -m -i "$f" "$p" "::/${p#./}"; done)
 }
 
-make_ext4() { # name label size_mib [source dir]
+make_ext4() { # name label size_mib
 	local f=$work/$1.img
-	local -a d=()
-	[ -n "${4:-}" ] && d=(-d "$4")
 	E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH mke2fs -q -F -t ext4 -L "$2" \
 		-U "$(uuidof "$1-uuid")" -E "hash_seed=$(uuidof "$1-hash"),nodiscard" \
-		-m 0 "${d[@]}" "$f" "$3M"
+		-m 0 "$f" "$3M" >/dev/null
 }
 
 make_boot
-mkdir -p "$work/res/runs"
-cat > "$work/res/README.txt" <<'EOF'
-twinbench results partition (BENCHRES). Each boot adds runs/<run-id>/ with
-manifest.json, samples.jsonl, summary.json, console.log and DONE (written
-last). Read it on a host with: twinbench collect DISK.img DEST
-EOF
-find "$work/res" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
-make_ext4 res BENCHRES "$RES_MIB" "$work/res"
+# Both ext4 file systems start empty: mke2fs -d would copy the inode change
+# times of the source files, which no one can set (e2fsprogs 1.47.0).  The
+# appliance creates runs/ on first use.
+make_ext4 res BENCHRES "$RES_MIB"
 make_ext4 scratch BENCHSCRATCH "$SCRATCH_MIB"
 
 # MBR: partitions at 1 MiB boundaries, p1 active, syslinux's mbr.bin.

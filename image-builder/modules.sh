@@ -8,6 +8,7 @@ root=$1 rel=$2
 shift 2
 die() { echo "twinbench: $*" >&2; exit 1; }
 [ -d "$root/lib/modules/$rel" ] || die "$root/lib/modules/$rel: no such directory"
+root=$(cd "$root" && pwd)
 for list in "$@"; do
 	n=0
 	grep -v '^[[:space:]]*\(#\|$\)' "$list" | while read -r mod; do

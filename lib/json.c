@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "tb_json.h"
+#include "utf8_priv.h"
 
 static int json_grow(struct tb_json *j, size_t extra)
 {
@@ -163,9 +164,7 @@ void tb_json_arr_end(struct tb_json *j)
 	json_end(j, 0);
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid.
- * Rejects overlong forms, surrogates and code points above U+10FFFF. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+size_t tb_utf8_seq_len(const unsigned char *s, size_t n)
 {
 	size_t len, i;
 	unsigned char lo = 0x80, hi = 0xbf;
@@ -198,42 +197,69 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-static void json_escape(struct tb_json *j, const unsigned char *s, size_t n)
+/* The two-character escape of c, or NULL. */
+static const char *json_short_escape(unsigned char c)
+{
+	switch (c) {
+	case '"':
+		return "\\\"";
+	case '\\':
+		return "\\\\";
+	case '\b':
+		return "\\b";
+	case '\f':
+		return "\\f";
+	case '\n':
+		return "\\n";
+	case '\r':
+		return "\\r";
+	case '\t':
+		return "\\t";
+	}
+	return NULL;
+}
+
+/* Write the one character at s (n bytes left) escaped; bytes consumed. */
+static size_t json_escape_one(struct tb_json *j, const unsigned char *s,
+			      size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
+	const char *e = json_short_escape(s[0]);
 	char u[7] = "\\u00";
-	size_t i = 0, run, k;
+	size_t k;
+
+	if (e) {
+		json_puts(j, e);
+		return 1;
+	}
+	if (s[0] < 0x20) {
+		u[4] = hex[s[0] >> 4];
+		u[5] = hex[s[0] & 15];
+		json_put(j, u, 6);
+		return 1;
+	}
+	k = tb_utf8_seq_len(s, n);
+	if (k) {
+		json_put(j, (const char *)s, k);
+		return k;
+	}
+	json_puts(j, "\\ufffd");
+	return 1;
+}
+
+static void json_escape(struct tb_json *j, const unsigned char *s, size_t n)
+{
+	size_t i = 0, run;
 
 	while (i < n && !j->err) {
+		/* plain printable ASCII goes out in one piece */
 		for (run = i; run < n && s[run] >= 0x20 && s[run] < 0x80 &&
 		     s[run] != '"' && s[run] != '\\'; run++)
 			;
 		json_put(j, (const char *)s + i, run - i);
-		if (run >= n)
-			break;
 		i = run;
-		switch (s[i]) {
-		case '"': json_puts(j, "\\\""); k = 1; break;
-		case '\\': json_puts(j, "\\\\"); k = 1; break;
-		case '\b': json_puts(j, "\\b"); k = 1; break;
-		case '\f': json_puts(j, "\\f"); k = 1; break;
-		case '\n': json_puts(j, "\\n"); k = 1; break;
-		case '\r': json_puts(j, "\\r"); k = 1; break;
-		case '\t': json_puts(j, "\\t"); k = 1; break;
-		default:
-			if (s[i] < 0x20) {
-				u[4] = hex[s[i] >> 4];
-				u[5] = hex[s[i] & 15];
-				json_put(j, u, 6);
-				k = 1;
-			} else if ((k = utf8_len(s + i, n - i)) != 0) {
-				json_put(j, (const char *)s + i, k);
-			} else {
-				json_puts(j, "\\ufffd");
-				k = 1;
-			}
-		}
-		i += k;
+		if (i < n)
+			i += json_escape_one(j, s + i, n - i);
 	}
 }
 

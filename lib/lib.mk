@@ -9,6 +9,7 @@ LIB_SRCS := \
 	lib/opt.c \
 	lib/opt_help.c \
 	lib/profile.c \
+	lib/profile_apply.c \
 	lib/report.c \
 	lib/sha256.c \
 	lib/stats.c \

@@ -132,7 +132,8 @@ static int set_size(const struct tb_opt *o, int64_t *f, const char *t,
 	}
 	if (rc) {
 		opt_err(err, errlen,
-			"%s: '%s' is not a size (use a number with K, M, G or T)",
+			"%s: '%s' is not a size "
+			"(use a number with K, M, G or T)",
 			o->name, t);
 		return -1;
 	}
@@ -183,7 +184,8 @@ static int set_bool(const struct tb_opt *o, int *f, const char *t,
 		}
 	}
 	opt_err(err, errlen,
-		"%s: '%s' is not a boolean (use yes/no, true/false, on/off or 1/0)",
+		"%s: '%s' is not a boolean "
+		"(use yes/no, true/false, on/off or 1/0)",
 		o->name, t);
 	return -1;
 }

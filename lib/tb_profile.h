@@ -48,6 +48,11 @@ typedef const struct tb_workload *(*tb_wl_lookup)(const char *name);
  * "path:line: message" in err; the profile is then empty. */
 int tb_profile_parse(const char *path, const char *text, tb_wl_lookup lookup,
 		     struct tb_profile *p, char *err, size_t errlen);
+/* The same for len bytes of text, which may contain NUL bytes (an error,
+ * which tb_profile_parse cannot see): use it on tb_read_file's result. */
+int tb_profile_parse_n(const char *path, const char *text, size_t len,
+		       tb_wl_lookup lookup, struct tb_profile *p,
+		       char *err, size_t errlen);
 void tb_profile_free(struct tb_profile *p);
 
 #endif

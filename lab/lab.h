@@ -1,0 +1,187 @@
+/* lab.h - the host-side twinbench command: shared declarations.
+ *
+ * Modules (one file each): proc (child processes with a deadline), image
+ * (MBR, partition labels), fatfs (files on BENCHBOOT through mtools),
+ * bootcfg (syslinux.cfg: profiles and their kernel parameters), fsutil
+ * (temporary directories, tree compare/remove), collect (BENCHRES through
+ * debugfs), summary (summary.json into table rows), table (plain, CSV,
+ * Markdown), kvm (accelerator choice and the cached probe boot), qemu (the
+ * command line) and one cmd_*() per subcommand.
+ *
+ * Helpers return 0, -1 or -errno; only the cmd_*() functions print errors.
+ */
+#ifndef LAB_H
+#define LAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define LAB_EXIT_OK	0
+#define LAB_EXIT_FAIL	1
+#define LAB_EXIT_USAGE	2
+#define LAB_EXIT_SKIP	3
+
+/* main.c */
+void lab_usage_hint(const char *cmd);	/* "try twinbench help" on stderr */
+
+/* proc.c - run a child to completion, optionally with a deadline. */
+struct proc_opt {
+	int out_fd;		/* stdout to this fd (0: inherit) */
+	int err_fd;		/* stderr to this fd (0: inherit) */
+	int null_stdin;		/* stdin from /dev/null */
+	int timeout_ms;		/* 0: none; then SIGTERM, grace, SIGKILL */
+	const char *const *env;	/* "NAME=value" entries added in the child */
+};
+struct proc_res {
+	int status;		/* exit status, or 128 + signal */
+	int timed_out;		/* the deadline passed and it was killed */
+	int lost;		/* it did not die after SIGKILL (left behind) */
+	double seconds;		/* wall time */
+};
+int proc_run(const char *const argv[], const struct proc_opt *o,
+	     struct proc_res *r);
+/* Read what a child wrote to fd (a tmpfile) as one NUL-terminated string. */
+char *proc_slurp_fd(int fd);
+
+/* image.c - partitions of a raw MBR disk image, found by label. */
+enum img_fs { IMG_FS_OTHER, IMG_FS_FAT, IMG_FS_EXT4 };
+struct img_part {
+	int index;		/* 1..4 */
+	uint64_t offset;	/* bytes from the start of the image */
+	uint64_t size;		/* bytes */
+	enum img_fs fs;
+	char label[17];		/* NUL-terminated, trailing blanks cut */
+};
+/* -EINVAL: no MBR signature; -ENXIO: no such label; -ERANGE: a
+ * partition lies beyond the end of the image; else -errno. */
+int img_find(const char *image, const char *label, enum img_fs fs,
+	     struct img_part *out);
+const char *img_strerror(int e);
+
+/* fatfs.c - files on a FAT partition inside an image (mtools). */
+int fat_get(const char *image, const struct img_part *p, const char *fatpath,
+	    const char *local, int quiet);
+int fat_put(const char *image, const struct img_part *p, const char *local,
+	    const char *fatpath);
+
+/* bootcfg.c - syslinux.cfg text: DEFAULT, LABEL and APPEND lines. */
+struct bootcfg {
+	char *text;		/* the file, NUL-terminated */
+	char *deflt;		/* DEFAULT argument or NULL */
+	char **labels;		/* LABEL names in file order */
+	size_t nlabels;
+};
+int bootcfg_parse(const char *text, struct bootcfg *c);
+void bootcfg_free(struct bootcfg *c);
+int bootcfg_has(const struct bootcfg *c, const char *label);
+char *bootcfg_labels_str(const struct bootcfg *c);	/* "a, b, c" */
+/* New text with DEFAULT set to label (added first if there is none). */
+char *bootcfg_set_default(const char *text, const char *label);
+/* New text where LABEL label's APPEND has bench.label=value. */
+char *bootcfg_set_param(const char *text, const char *label,
+			const char *key, const char *value);
+
+/* profile.c - pick the boot entry of an image (both cfg files). */
+struct profile_req {
+	const char *image;
+	const struct img_part *boot;
+	const char *workdir;	/* scratch space for copies */
+	const char *profile;	/* NULL: keep DEFAULT */
+	const char *label;	/* NULL: keep APPEND */
+};
+struct profile_res {
+	char *chosen;		/* the DEFAULT now in effect */
+	char *previous;		/* the DEFAULT before, if it changed */
+	char *available;	/* "a, b, c" when the profile is unknown */
+	const char *failed;	/* file or step that failed */
+};
+int profile_select(const struct profile_req *q, struct profile_res *r);
+void profile_res_free(struct profile_res *r);
+
+/* fsutil.c */
+char *fs_mkdtemp(const char *parent, const char *prefix);
+int fs_remove_tree(const char *path);
+int fs_same_tree(const char *a, const char *b);	/* 1 same, 0 differ */
+int fs_exists(const char *path);
+int fs_write_text(const char *path, const char *text);
+char *fs_join(const char *dir, const char *name);
+
+/* collect.c - runs on BENCHRES, read without mounting (debugfs). */
+struct col_list {
+	char **ids;		/* run ids, sorted */
+	size_t n;
+};
+void col_list_free(struct col_list *l);
+/* Run ids under /runs (an absent /runs is an empty list).  On failure
+ * *errtext may hold debugfs' message (malloc'ed). */
+int col_list_runs(const char *image, const struct img_part *res,
+		  struct col_list *l, char **errtext);
+/* rdump /runs into a new directory under parent; *dir gets it and the runs
+ * are in (*dir)/runs.  An absent /runs gives an empty (*dir)/runs. */
+int col_extract(const char *image, const struct img_part *res,
+		const char *parent, char **dir, char **errtext);
+enum col_install { COL_NEW, COL_SAME, COL_DIFFERS };
+/* Move src (one run directory) to dest unless dest exists. */
+int col_install(const char *src, const char *dest);
+int col_is_done(const char *rundir);
+
+/* summary.c + table.c + show.c */
+struct table;
+struct table *table_new(void);
+void table_free(struct table *t);
+int table_add_row(struct table *t, const char *const cells[]);
+enum table_fmt { TABLE_PLAIN, TABLE_CSV, TABLE_MARKDOWN };
+int table_print(const struct table *t, enum table_fmt f, void *stream);
+
+struct sum_err {
+	int line, column;	/* JSON syntax error position, or 0 */
+	char text[200];		/* what is wrong */
+};
+/* Add the rows of dir/summary.json to t; done says whether DONE exists.
+ * -1 with e filled on a bad file; -ENOENT if it is missing. */
+int summary_rows(const char *dir, int done, enum table_fmt f, struct table *t,
+		 struct sum_err *e);
+/* The run's overall status from dir/summary.json (malloc'ed) or NULL. */
+char *summary_status(const char *dir);
+/* Print the table of the given run directories; 0 or -1 (reported). */
+int show_runs(const char *const dirs[], size_t n, enum table_fmt f);
+
+/* kvm.c - which accelerator to use. */
+enum accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
+struct accel_choice {
+	enum accel accel;	/* KVM or TCG */
+	char *why;		/* for the "accel:" line on stderr */
+};
+struct kvm_probe_req {
+	const char *qemu;	/* the QEMU binary */
+	const char *kernel;	/* a kernel to boot */
+	const char *workdir;
+	const char *cache;	/* cache file, NULL: none */
+	int timeout_ms;
+};
+int kvm_usable(char **why);		/* 1 yes, 0 no (why malloc'ed) */
+char *kvm_cache_path(void);		/* NULL: no cache */
+int kvm_probe(const struct kvm_probe_req *q, struct accel_choice *c);
+
+/* qemu.c */
+struct qemu_cfg {
+	const char *qemu;	/* binary */
+	const char *image;
+	enum accel accel;	/* KVM or TCG */
+	unsigned memory_mib, cpus;
+	const char *serial_log;	/* NULL: console only on stdout */
+};
+const char *qemu_binary(void);	/* $TWINBENCH_QEMU or the default */
+/* argv (NULL-terminated, free with qemu_argv_free) */
+char **qemu_argv(const struct qemu_cfg *c);
+/* argv of the probe: the run's CPU and accel, -kernel, serial to log */
+char **qemu_probe_argv(const char *qemu, const char *kernel, const char *log);
+void qemu_argv_free(char **argv);
+char *qemu_argv_str(char *const argv[]);	/* for messages */
+
+/* subcommands */
+int cmd_run(int argc, char **argv);
+int cmd_collect(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+
+#endif

@@ -1,0 +1,136 @@
+/* main.c - the host-side twinbench command: usage and dispatch. */
+#include <err.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lab.h"
+
+#ifndef LAB_VERSION
+#define LAB_VERSION "unknown"
+#endif
+
+static const char usage_text[] =
+"usage: twinbench COMMAND [OPTION]... ARG...\n"
+"\n"
+"Host side of twinbench: boot an appliance image, read its results back.\n"
+"\n"
+"  twinbench run [OPTION]... IMAGE\n"
+"      Boot the raw disk image IMAGE (disk.img) in qemu-system-x86_64 with\n"
+"      the serial console on stdout, wait until the appliance powers off,\n"
+"      then read the new run back from the image's BENCHRES partition and\n"
+"      print its results table.  Fails if the run has no DONE or failed.\n"
+"      --profile NAME   boot entry (profile) to run.  The image's BENCHBOOT\n"
+"                       partition has /syslinux.cfg and\n"
+"                       /EFI/BOOT/syslinux.cfg with one LABEL per shipped\n"
+"                       profile; NAME must be one of them, and if it is not\n"
+"                       the DEFAULT yet, the DEFAULT line of both files is\n"
+"                       rewritten inside the image (mtools).  The image then\n"
+"                       stays on NAME, on QEMU as on a stick booted on bare\n"
+"                       metal: this is how to switch a stick's profile\n"
+"                       without rebuilding it.\n"
+"      --label L        platform label (letters, digits, . _ -): put\n"
+"                       bench.label=L on the profile's APPEND line (kept)\n"
+"      --accel auto|kvm|tcg   (default auto: KVM only if /dev/kvm works and\n"
+"                       a 10 s probe boot of the image's kernel under KVM\n"
+"                       prints on the serial console; else TCG.  The probe\n"
+"                       result is cached per kernel sha256 in\n"
+"                       $TWINBENCH_KVM_CACHE, or else\n"
+"                       $XDG_CACHE_HOME/twinbench/kvm-probe (~/.cache/...);\n"
+"                       delete that file to probe again)\n"
+"      --memory MIB     guest memory (default 512)\n"
+"      --cpus N         virtual CPUs (default 2)\n"
+"      --timeout SEC    stop QEMU after SEC seconds and fail (default 1800)\n"
+"      --serial-log FILE  also write the serial console to FILE\n"
+"      --out DIR        keep the run in DIR/<run-id> (never overwriting)\n"
+"      The QEMU binary is $TWINBENCH_QEMU or qemu-system-x86_64.\n"
+"\n"
+"  twinbench collect IMAGE DESTDIR\n"
+"      Copy every runs/<run-id>/ from IMAGE's BENCHRES partition into\n"
+"      DESTDIR/<run-id>/ without mounting (debugfs).  A run already in\n"
+"      DESTDIR with the same content is skipped (\"already collected\"); one\n"
+"      that differs is an error and is left alone.  Runs without DONE are\n"
+"      collected and flagged incomplete.\n"
+"\n"
+"  twinbench show [--csv|--markdown] RUNDIR...\n"
+"      Print the results of runs: run, label, instance, workload, metric,\n"
+"      unit, n, median, MAD, CV%, min, max, status and reason, from each\n"
+"      RUNDIR/summary.json.  A run without DONE shows as incomplete.  CSV\n"
+"      has full precision and the CV as a fraction (column cv).\n"
+"\n"
+"  twinbench help         this text\n"
+"  twinbench --version    the version\n"
+"\n"
+"Partitions are found by their labels (BENCHBOOT, BENCHRES), never by\n"
+"number.  Exit status: 0 ok, 1 failure, 2 usage error, 3 skipped.\n";
+
+void lab_usage(FILE *f)
+{
+	fputs(usage_text, f);
+}
+
+int lab_usage_error(const char *cmd, const char *what)
+{
+	if (what)
+		warnx("%s: %s", cmd, what);
+	fprintf(stderr, "Try 'twinbench help'.\n");
+	return LAB_EXIT_USAGE;
+}
+
+int lab_find_part(const char *image, const char *label, enum img_fs fs,
+		  struct img_part *p)
+{
+	int e = img_find(image, label, fs, p);
+
+	if (e == -EINVAL || e == -ERANGE || e == -ENXIO)
+		warnx("%s: %s: %s", image, label, img_strerror(e));
+	else if (e)
+		warnx("%s: %s", image, strerror(-e));
+	return e ? -1 : 0;
+}
+
+/* fds 0-2 open, so that no file we open lands on one of them */
+static void std_fds(void)
+{
+	int fd;
+
+	do
+		fd = open("/dev/null", O_RDWR);
+	while (fd >= 0 && fd <= 2);
+	if (fd >= 0)
+		close(fd);
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} commands[] = {
+	{ "run", cmd_run },
+	{ "collect", cmd_collect },
+	{ "show", cmd_show },
+};
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+	size_t i;
+
+	std_fds();
+	if (!cmd)
+		return lab_usage_error("twinbench", "no command");
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") ||
+	    !strcmp(cmd, "-h")) {
+		lab_usage(stdout);
+		return LAB_EXIT_OK;
+	}
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+		printf("twinbench %s\n", LAB_VERSION);
+		return LAB_EXIT_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+		if (!strcmp(cmd, commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	warnx("%s: unknown command", cmd);
+	return lab_usage_error("twinbench", NULL);
+}

@@ -1,0 +1,24 @@
+# tests/tests.mk - test targets.
+
+# ---- unit: C unit tests (tests/unit/*.c, TAP) -- owned by lib/ ----------
+# Each tests/unit/X.c is a program linked against lib/ that prints TAP and
+# exits non-zero when a test fails.  `make unit` builds $(B)/unit/X for
+# every file and runs them all, failing if any of them fails.
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRCS))
+
+$(UNIT_BINS): $(B)/unit/%: $(B)/host/tests/unit/%.o $(LIB_HOST_OBJS)
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIB_LDLIBS)
+
+.PHONY: unit
+unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do \
+		echo "# $$t"; \
+		"$$t" || { echo "# FAILED: $$t"; fail=1; }; \
+	done; \
+	if [ $$fail = 0 ]; then echo "# unit: all passed"; \
+	else echo "# unit: FAILURES"; fi; \
+	exit $$fail
+# ---- end of unit --------------------------------------------------------
