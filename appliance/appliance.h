@@ -148,6 +148,9 @@ int fs_rm_rf(const char *path);
 char *fs_read_line(const char *path);	/* first line, or NULL */
 const char *status_name(enum run_status st);
 
+/* cli.c: `twinbench run ...` (container mode) */
+int cli_run(int argc, char **argv);
+
 /* init.c: PID 1 */
 int init_main(void);
 

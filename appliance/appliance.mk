@@ -1,1 +1,30 @@
-# appliance/appliance.mk: placeholder so the top Makefile parses (owner fills it in)
+# appliance/appliance.mk - the one static binary: /init (PID 1) of the
+# image, /bin/twinbench in it, and `twinbench run` in container mode.
+APPLIANCE_SRCS := \
+	appliance/main.c \
+	appliance/cli.c \
+	appliance/init.c \
+	appliance/boot.c \
+	appliance/disks.c \
+	appliance/session.c \
+	appliance/runner.c \
+	appliance/runio.c \
+	appliance/child.c \
+	appliance/results.c \
+	appliance/summary.c \
+	appliance/manifest.c \
+	appliance/sysinfo.c \
+	appliance/container.c \
+	appliance/console.c \
+	appliance/fsutil.c
+
+APPLIANCE_BIN := $(B)/appliance/twinbench
+APPLIANCE_OBJS := $(call musl_objs,$(APPLIANCE_SRCS) $(WL_SRCS))
+
+$(APPLIANCE_BIN): $(APPLIANCE_OBJS) $(LIB_MUSL_OBJS)
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(MUSL_CC) $(MUSL_LDFLAGS) -o $@ $^
+
+.PHONY: appliance
+appliance: $(APPLIANCE_BIN)

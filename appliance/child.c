@@ -5,6 +5,7 @@
  * the runner's output pipe; then setup, run and cleanup of the workload.
  * Exit 0 when run succeeded, 1 otherwise.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
@@ -55,8 +56,10 @@ void child_main(const struct child_spec *cs)
 	ctx.rep = cs->rep;
 	ctx.report_fd = cs->report_fd;
 	ctx.instance = cs->in->name;
-	if (chdir(cs->scratch) < 0)
-		rc = tb_fail(&ctx, "%s: %s", cs->scratch, strerror(errno)), -1;
+	if (chdir(cs->scratch) < 0) {
+		tb_fail(&ctx, "%s: %s", cs->scratch, strerror(errno));
+		rc = -1;
+	}
 	if (rc == 0 && wl->setup)
 		rc = wl->setup(&ctx, cs->in->params);
 	if (rc == 0)

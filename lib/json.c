@@ -352,15 +352,24 @@ void tb_json_null(struct tb_json *j)
 	json_puts(j, "null");
 }
 
+/* Surrounding whitespace (a file's final newline) is dropped, so the
+ * result still fits on one line when the text itself does. */
 void tb_json_raw(struct tb_json *j, const char *text)
 {
-	if (!text || !*text) {
+	size_t n;
+
+	if (text)
+		text += strspn(text, " \t\r\n");
+	n = text ? strlen(text) : 0;
+	while (n > 0 && strchr(" \t\r\n", text[n - 1]))
+		n--;
+	if (n == 0) {
 		json_fail(j, -EINVAL);
 		return;
 	}
 	if (json_before_value(j))
 		return;
-	json_puts(j, text);
+	json_put(j, text, n);
 }
 
 void tb_json_kstr(struct tb_json *j, const char *k, const char *s)

@@ -37,7 +37,8 @@ int opt_has_range(const struct tb_opt *o)
 /* Digits with an optional K/M/G/T suffix: 0, -1 syntax, -2 overflow. */
 static int size_parse(const char *t, int64_t *out)
 {
-	uint64_t v = 0, mult = 1;
+	static const char suffixes[] = "kKmMgGtT";
+	uint64_t v = 0, mult;
 	const char *p = t;
 	int shift = 0;
 
@@ -48,16 +49,13 @@ static int size_parse(const char *t, int64_t *out)
 			return -2;
 		v = v * 10 + (uint64_t)(*p - '0');
 	}
-	switch (*p) {
-	case 'k': case 'K': shift = 10; break;
-	case 'm': case 'M': shift = 20; break;
-	case 'g': case 'G': shift = 30; break;
-	case 't': case 'T': shift = 40; break;
-	case '\0': break;
-	default: return -1;
+	if (*p) {
+		const char *q = strchr(suffixes, *p);
+
+		if (!q || p[1] != '\0')
+			return -1;
+		shift = 10 * (int)((q - suffixes) / 2 + 1);
 	}
-	if (shift && p[1] != '\0')
-		return -1;
 	mult = (uint64_t)1 << shift;
 	if (v > (uint64_t)INT64_MAX / mult)
 		return -2;
@@ -217,9 +215,14 @@ static int set_enum(const struct tb_opt *o, int *f, const char *t,
 int tb_opt_set(const struct tb_opt *o, void *params, const char *text,
 	       char *err, size_t errlen)
 {
-	char *field = (char *)params + o->offset;
+	char *field;
 	size_t n;
 
+	if (!o || !o->name || !text) {
+		opt_err(err, errlen, "no such option");
+		return -1;
+	}
+	field = (char *)params + o->offset;
 	switch (o->type) {
 	case TB_OPT_INT:
 		return set_int(o, (int64_t *)field, text, err, errlen);

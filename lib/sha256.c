@@ -25,7 +25,7 @@ static const uint32_t sha_k[64] = {
 
 static void sha_block(uint32_t h[8], const unsigned char *p)
 {
-	uint32_t w[64], a, b, c, d, e, f, g, k, t1, t2;
+	uint32_t w[64], v[8], t1, t2;
 	int i;
 
 	for (i = 0; i < 16; i++)
@@ -38,18 +38,19 @@ static void sha_block(uint32_t h[8], const unsigned char *p)
 			      (w[i - 2] >> 10);
 		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
 	}
-	a = h[0]; b = h[1]; c = h[2]; d = h[3];
-	e = h[4]; f = h[5]; g = h[6]; k = h[7];
+	/* v[0..7] are the working variables a..h */
+	memcpy(v, h, sizeof(v));
 	for (i = 0; i < 64; i++) {
-		t1 = k + (ROTR(e, 6) ^ ROTR(e, 11) ^ ROTR(e, 25)) +
-		     ((e & f) ^ (~e & g)) + sha_k[i] + w[i];
-		t2 = (ROTR(a, 2) ^ ROTR(a, 13) ^ ROTR(a, 22)) +
-		     ((a & b) ^ (a & c) ^ (b & c));
-		k = g; g = f; f = e; e = d + t1;
-		d = c; c = b; b = a; a = t1 + t2;
+		t1 = v[7] + (ROTR(v[4], 6) ^ ROTR(v[4], 11) ^ ROTR(v[4], 25)) +
+		     ((v[4] & v[5]) ^ (~v[4] & v[6])) + sha_k[i] + w[i];
+		t2 = (ROTR(v[0], 2) ^ ROTR(v[0], 13) ^ ROTR(v[0], 22)) +
+		     ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
+		memmove(v + 1, v, 7 * sizeof(v[0]));
+		v[4] += t1;
+		v[0] = t1 + t2;
 	}
-	h[0] += a; h[1] += b; h[2] += c; h[3] += d;
-	h[4] += e; h[5] += f; h[6] += g; h[7] += k;
+	for (i = 0; i < 8; i++)
+		h[i] += v[i];
 }
 
 void tb_sha256_init(struct tb_sha256 *s)

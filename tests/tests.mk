@@ -22,3 +22,11 @@ unit: $(UNIT_BINS)
 	else echo "# unit: FAILURES"; fi; \
 	exit $$fail
 # ---- end of unit --------------------------------------------------------
+
+# ---- test: everything, one suite at a time (owned by the lead) ----------
+# `make test` installs missing Debian packages, then runs tests/run.sh:
+# unit tests and every bats suite, ending with "N passed, N failed".
+.PHONY: test
+test:
+	@sh image-builder/deps.sh
+	@bash tests/run.sh

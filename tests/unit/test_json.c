@@ -123,7 +123,7 @@ static void test_nesting(struct tap *t, struct tb_json *j)
 	tb_json_arr_end(j);
 	tb_json_bool(j, 0);
 	tb_json_null(j);
-	tb_json_raw(j, "{\"x\":2}");
+	tb_json_raw(j, " {\"x\":2}\n");
 	tb_json_arr_end(j);
 	tb_json_kbool(j, "warmup", 1);
 	tb_json_knum(j, "value", 12.5);
@@ -133,6 +133,10 @@ static void test_nesting(struct tap *t, struct tb_json *j)
 		"false,null,{\"x\":2}],\"warmup\":true,\"value\":12.5,"
 		"\"reason\":null}", "nesting and commas");
 	tap_ok(t, tb_json_error(j) == 0, "no error after a valid document");
+	tb_json_reset(j);
+	tb_json_arr_begin(j);
+	tb_json_raw(j, " \n");
+	tap_ok(t, tb_json_error(j) == -EINVAL, "empty raw text is an error");
 }
 
 static void test_errors(struct tap *t, struct tb_json *j)

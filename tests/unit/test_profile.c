@@ -208,6 +208,13 @@ static const struct bad_case bad[] = {
 	  "0..18446744073709551615", "bad seed" },
 	{ HEAD "[a]\n= 3\n", "t.profile:4: syntax error: no key before '='",
 	  "empty key" },
+	{ HEAD "[]\n", "t.profile:3: invalid section name '' (use letters, "
+	  "digits, '_', '.' and '-')", "empty section name" },
+	{ HEAD "[a]\nmy key = 1\n", "t.profile:4: invalid key 'my key'",
+	  "key with a space" },
+	{ HEAD "[a]\nworkload = seqio\nfsync = maybe\n",
+	  "t.profile:5: fsync: 'maybe' is not a boolean (use yes/no, "
+	  "true/false, on/off or 1/0)", "bad bool" },
 };
 
 static void test_errors(struct tap *t)

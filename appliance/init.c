@@ -1,0 +1,2 @@
+#include "appliance.h"
+int init_main(void) { return 1; }

@@ -1,0 +1,34 @@
+# default - a short but meaningful run of every workload: about 1-3
+# minutes under QEMU TCG, seconds under KVM or on bare metal.  What
+# `make run` shows a newcomer.
+#
+# The experiments of Camargos et al. 2008, Figure 2, at a smaller scale:
+#   compress    bzip2 -9 of a large file (the paper: an Ubuntu ISO image;
+#               here a seeded corpus that compresses about 3:1)
+#   seqio-copy  dd of a file to a new file on the same disk
+#   seqio-zero  dd if=/dev/zero of=/dev/null
+
+[profile]
+description = every workload, short: compress, dd copy, dd /dev/zero
+repeat = 3
+discard = 1
+timeout = 600
+seed = 1
+
+[compress]
+workload = compress
+size = 16M
+level = 9
+corpus = mixed
+
+[seqio-copy]
+workload = seqio
+mode = copy
+size = 64M
+bs = 1M
+
+[seqio-zero]
+workload = seqio
+mode = zero
+size = 1G
+bs = 1M

@@ -1,0 +1,30 @@
+# smoke - every workload once more than its warm-up, tiny sizes: a few
+# seconds under QEMU TCG.  What the tests boot; not a measurement.
+#
+# Reproduces, in miniature, the three experiments of Camargos et al. 2008
+# (Figure 2): bzip2 -9 of a large file (compress), dd of a file on disk
+# (seqio copy) and dd from /dev/zero to /dev/null (seqio zero).
+
+[profile]
+description = smoke test: every workload, tiny sizes
+repeat = 2
+discard = 1
+timeout = 120
+seed = 1
+
+[compress]
+workload = compress
+size = 2M
+level = 9
+
+[seqio-copy]
+workload = seqio
+mode = copy
+size = 4M
+bs = 1M
+
+[seqio-zero]
+workload = seqio
+mode = zero
+size = 64M
+bs = 1M

@@ -1,0 +1,109 @@
+#!/usr/bin/env bats
+# Boot out/guest/disk.img in QEMU (TCG unless a short KVM probe boot works)
+# through SeaBIOS + syslinux, run the smoke profile and read the results
+# back from BENCHRES with debugfs.  Each boot has a timeout.
+bats_require_minimum_version 1.5.0
+load helper
+
+setup_file() {
+	make_quiet guest lab
+	export DISK=$BATS_FILE_TMPDIR/disk.img
+	cp --sparse=always "$O/guest/disk.img" "$DISK"
+	export XDG_CACHE_HOME=$BATS_FILE_TMPDIR/cache
+}
+
+# boot IMAGE OUTDIR [args]: one boot on smoke, serial console to OUTDIR.log
+boot() {
+	local img=$1 out=$2
+	shift 2
+	run --separate-stderr timeout 900 "$LAB" run --profile smoke \
+		--timeout 600 --out "$out" "$@" "$img"
+	echo "$output" > "$out.log"
+}
+
+res_offset() { part_offset "$1" 2; }
+
+# rdump IMAGE DEST: the whole runs/ tree of BENCHRES, without mounting
+rdump() {
+	mkdir -p "$2"
+	debugfs -R "rdump /runs $2" "$1?offset=$(res_offset "$1")" 2>/dev/null
+	[ -d "$2/runs" ]
+}
+
+@test "smoke boots from disk.img to DONE and reports every workload" {
+	boot "$DISK" "$BATS_FILE_TMPDIR/r1"
+	[ "$status" -eq 0 ]
+	grep -q 'TWINBENCH {' "$BATS_FILE_TMPDIR/r1.log"
+	grep -qE '^\[1/[0-9]+ [a-z0-9_.-]+ 1/[0-9]+\]' "$BATS_FILE_TMPDIR/r1.log"
+	grep -q 'TWINBENCH-DONE 0001-' "$BATS_FILE_TMPDIR/r1.log"
+}
+
+@test "the run on BENCHRES is complete and names this image and kernel" {
+	rdump "$DISK" "$BATS_FILE_TMPDIR/d1"
+	local r
+	r=$(echo "$BATS_FILE_TMPDIR"/d1/runs/0001-*)
+	[ -d "$r" ]
+	for f in manifest.json samples.jsonl summary.json console.log DONE; do
+		[ -s "$r/$f" ] || [ "$f" = DONE ]
+		[ -e "$r/$f" ]
+	done
+	run jq -r '.status' "$r/summary.json"
+	[ "$output" = ok ]
+	# image id = sha256 of the initrd that booted
+	run jq -r '.image_id' "$r/manifest.json"
+	[ "$output" = "$(sha256sum < "$O/guest/initrd.img" | cut -c1-64)" ]
+	run jq -r '.kernel.release' "$r/manifest.json"
+	[ "$output" = "$(jq -r .kernel_release "$O/guest/manifest.json")" ]
+	run jq -r '.profile.name' "$r/manifest.json"
+	[ "$output" = smoke ]
+	# every workload of the profile produced ok samples
+	for w in $(sed -n 's/^workload *= *//p' "$REPO/profiles/smoke.profile" | sort -u); do
+		run jq -s --arg w "$w" '[.[] | select(.workload == $w and .status == "ok")] | length' \
+			"$r/samples.jsonl"
+		[ "$output" -gt 0 ]
+	done
+	run jq -s '[.[] | select(.status != "ok")] | length' "$r/samples.jsonl"
+	[ "$output" -eq 0 ]
+}
+
+@test "BENCHRES passes e2fsck -fn after the boot" {
+	part_extract "$DISK" 2 "$BATS_FILE_TMPDIR/res.img"
+	run e2fsck -fn "$BATS_FILE_TMPDIR/res.img"
+	[ "$status" -eq 0 ]
+}
+
+@test "a second boot adds run 0002 and leaves run 0001 untouched" {
+	boot "$DISK" "$BATS_FILE_TMPDIR/r2"
+	[ "$status" -eq 0 ]
+	rdump "$DISK" "$BATS_FILE_TMPDIR/d2"
+	local a b
+	a=$(echo "$BATS_FILE_TMPDIR"/d1/runs/0001-*)
+	b=$BATS_FILE_TMPDIR/d2/runs/$(basename "$a")
+	diff -r "$a" "$b"
+	ls "$BATS_FILE_TMPDIR"/d2/runs/0002-*/DONE
+	part_extract "$DISK" 2 "$BATS_FILE_TMPDIR/res2.img"
+	e2fsck -fn "$BATS_FILE_TMPDIR/res2.img"
+}
+
+@test "a malformed profile on BENCHBOOT fails clearly and runs nothing" {
+	local img=$BATS_FILE_TMPDIR/bad.img off
+	cp --sparse=always "$O/guest/disk.img" "$img"
+	off=$(part_offset "$img" 1)
+	printf '[profile]\nrepeat = 2\n\n[zip]\nworkload = compress\nlevel = 12\n' \
+		> "$BATS_FILE_TMPDIR/smoke.profile"
+	MTOOLS_SKIP_CHECK=1 mcopy -o -i "$img@@$off" \
+		"$BATS_FILE_TMPDIR/smoke.profile" ::/profiles/smoke.profile
+	boot "$img" "$BATS_FILE_TMPDIR/r3"
+	[ "$status" -ne 0 ]
+	grep -q 'smoke.profile:6:' "$BATS_FILE_TMPDIR/r3.log"
+	rdump "$img" "$BATS_FILE_TMPDIR/d3"
+	local r
+	r=$(echo "$BATS_FILE_TMPDIR"/d3/runs/0001-*)
+	[ -e "$r/DONE" ]
+	run jq -r '.status + " " + .reason' "$r/summary.json"
+	[[ "$output" == "failed "*"smoke.profile:6:"* ]]
+	[ ! -s "$r/samples.jsonl" ]
+	run jq -r '.profile.source' "$r/manifest.json"
+	[[ "$output" == *BENCHBOOT* ]]
+	! grep -q 'TWINBENCH {' "$BATS_FILE_TMPDIR/r3.log"
+}
