@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define LAB_EXIT_OK	0
 #define LAB_EXIT_FAIL	1
@@ -22,7 +23,12 @@
 #define LAB_EXIT_SKIP	3
 
 /* main.c */
-void lab_usage_hint(const char *cmd);	/* "try twinbench help" on stderr */
+void lab_usage(FILE *f);
+int lab_usage_error(const char *cmd, const char *what);	/* returns 2 */
+int lab_bad_option(const char *cmd, int opt, char **argv);	/* 2 */
+/* img_find, reporting failures; 0 or -1 */
+int lab_find_part(const char *image, const char *label, enum img_fs fs,
+		  struct img_part *p);
 
 /* proc.c - run a child to completion, optionally with a deadline. */
 struct proc_opt {
@@ -125,26 +131,35 @@ enum col_install { COL_NEW, COL_SAME, COL_DIFFERS };
 int col_install(const char *src, const char *dest);
 int col_is_done(const char *rundir);
 
-/* summary.c + table.c + show.c */
+/* table.c - rows of strings; plain text, CSV or Markdown. */
+enum table_fmt { TABLE_PLAIN, TABLE_CSV, TABLE_MARKDOWN };
 struct table;
-struct table *table_new(void);
+struct table *table_new(size_t ncols, const char *const head[],
+			const unsigned char right[]);
 void table_free(struct table *t);
 int table_add_row(struct table *t, const char *const cells[]);
-enum table_fmt { TABLE_PLAIN, TABLE_CSV, TABLE_MARKDOWN };
-int table_print(const struct table *t, enum table_fmt f, void *stream);
+int table_print(const struct table *t, enum table_fmt f, FILE *out);
 
+/* summary.c - rows from dir/summary.json: run label instance workload
+ * metric unit n median MAD CV min max status reason. */
+#define SUM_NCOLS	14
 struct sum_err {
-	int line, column;	/* JSON syntax error position, or 0 */
-	char text[200];		/* what is wrong */
+	int line, column;	/* of a JSON syntax error, else 0 */
+	char *text;		/* what is wrong (malloc'ed) */
 };
-/* Add the rows of dir/summary.json to t; done says whether DONE exists.
- * -1 with e filled on a bad file; -ENOENT if it is missing. */
-int summary_rows(const char *dir, int done, enum table_fmt f, struct table *t,
-		 struct sum_err *e);
-/* The run's overall status from dir/summary.json (malloc'ed) or NULL. */
-char *summary_status(const char *dir);
-/* Print the table of the given run directories; 0 or -1 (reported). */
-int show_runs(const char *const dirs[], size_t n, enum table_fmt f);
+struct sum_info {
+	char *run, *status, *reason;	/* of the run, from summary.json */
+	int done;			/* DONE exists */
+};
+/* 0; -ENOENT (missing) or -1 (bad file) with e->text; -ENOMEM. */
+int summary_rows(const char *dir, enum table_fmt fmt, struct table *t,
+		 struct sum_info *info, struct sum_err *e);
+void sum_info_free(struct sum_info *info);
+
+/* cmd_show.c - print the runs' table and notes; -1 if a file was bad
+ * (reported).  *all_ok: every run has DONE and status ok. */
+int show_runs(const char *const dirs[], size_t n, enum table_fmt f,
+	      int *all_ok);
 
 /* kvm.c - which accelerator to use. */
 enum accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };

@@ -118,8 +118,8 @@ static size_t piece_random(struct wl_gen *g)
 static int pick_block(struct wl_gen *g)
 {
 	static const unsigned char mix[10] = {
-		P_TEXT, P_TEXT, P_TEXT, P_TEXT, P_TABLE,
-		P_TABLE, P_CODE, P_CODE, P_RANDOM, P_RANDOM,
+		P_TEXT, P_TEXT, P_TEXT, P_TEXT, P_TEXT,
+		P_TABLE, P_TABLE, P_CODE, P_CODE, P_RANDOM,
 	};
 
 	switch (g->kind) {
