@@ -4,7 +4,7 @@
 #
 # The experiments of Camargos et al. 2008, Figure 2, at a smaller scale:
 #   compress    bzip2 -9 of a large file (the paper: an Ubuntu ISO image;
-#               here a seeded corpus that compresses about 3:1)
+#               here a seeded corpus that bzip2 compresses about 2.6:1)
 #   seqio-copy  dd of a file to a new file on the same disk
 #   seqio-zero  dd if=/dev/zero of=/dev/null
 

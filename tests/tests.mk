@@ -30,3 +30,9 @@ unit: $(UNIT_BINS)
 test:
 	@sh image-builder/deps.sh
 	@bash tests/run.sh
+
+# ---- bench: figures, not assertions (owned by the lead) -----------------
+.PHONY: bench
+bench:
+	@sh image-builder/deps.sh
+	@O=$(O) bash tests/bench.sh

@@ -5,7 +5,7 @@
  * pieces out, so the bytes depend only on the seed and the kind, never on
  * how the caller chunks its reads.  WL_DATA_MIXED switches the piece type
  * every 64 KiB or so, weighted so that bzip2 -9 compresses the result about
- * 3:1, roughly like the OS install image the 2008 study compressed.
+ * 2.6:1, in the range of the OS install image the 2008 study compressed.
  */
 #include <string.h>
 #include "workloads.h"

@@ -1,0 +1,29 @@
+/* boot.h - PID 1 only: kernel parameters, mounts, modules, disks, end. */
+#ifndef BOOT_H
+#define BOOT_H
+
+#include "appliance.h"
+
+enum boot_after { AFTER_POWEROFF, AFTER_REBOOT, AFTER_SHELL };
+
+struct boot_params {
+	char *profile;		/* bench.profile, default "default" */
+	char *label;		/* bench.label or NULL */
+	enum boot_after after;	/* bench.after */
+};
+
+/* boot.c */
+void boot_mounts(struct app *a);
+void boot_console(struct app *a);
+void boot_cmdline(struct app *a, struct boot_params *bp);
+void boot_modules(struct app *a);
+double boot_uptime(void);
+void boot_end(struct app *a, enum boot_after after)
+	__attribute__((noreturn));
+
+/* disks.c */
+void disks_wait(struct app *a);
+void disks_mount(struct app *a);
+void disks_unmount(struct app *a);
+
+#endif
