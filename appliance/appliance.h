@@ -111,6 +111,8 @@ void app_find_profile(struct app *a, const char *const *dirs,
 		      const char *const *sources);
 void app_load_profile_file(struct app *a, const char *path,
 			   const char *source);
+/* Parse the loaded profile (once); sets prof_ok or profile_error. */
+void app_parse_profile(struct app *a);
 
 /* results.c */
 int res_open_run(struct app *a);		/* runs/<id>/, samples.jsonl */

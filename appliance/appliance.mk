@@ -5,6 +5,7 @@ APPLIANCE_SRCS := \
 	appliance/cli.c \
 	appliance/init.c \
 	appliance/boot.c \
+	appliance/modules.c \
 	appliance/disks.c \
 	appliance/session.c \
 	appliance/runner.c \

@@ -23,7 +23,8 @@ void boot_end(struct app *a, enum boot_after after)
 
 /* disks.c */
 void disks_wait(struct app *a);
-void disks_mount(struct app *a);
+void disks_mount(struct app *a);		/* BENCHBOOT, BENCHRES */
+void disks_scratch(struct app *a, int format);
 void disks_unmount(struct app *a);
 
 #endif

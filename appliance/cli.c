@@ -122,6 +122,7 @@ static int setup(struct app *a, const struct cli_opts *o)
 			app_find_profile(a, dirs, sources);
 	}
 	a->cmdline = fs_read_line("/proc/cmdline");
+	a->image_reason = strdup("container mode: no BENCHBOOT partition");
 	if (!a->results_root || !a->label || !a->profile_name)
 		return -ENOMEM;
 	return tb_mkdir_p(a->results_root, 0755);

@@ -1,2 +1,96 @@
-#include "appliance.h"
-int init_main(void) { return 1; }
+/* init.c - PID 1 of the appliance.
+ *
+ * mounts -> console -> kernel parameters -> modules -> disks by label ->
+ * profile (BENCHBOOT:/profiles/NAME.profile overrides the built-in
+ * /etc/twinbench/profiles/NAME.profile), parsed before anything else ->
+ * BENCHSCRATCH formatted (only when the profile is valid) -> the session
+ * (run, results) -> unmount, sync -> power off, reboot or a shell.
+ * Never returns.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "boot.h"
+#include "tb_sha256.h"
+#include "tb_util.h"
+
+static void image_id(struct app *a)
+{
+	char hex[65];
+	int rc;
+
+	if (!a->boot_dev) {
+		a->image_reason = strdup("no BENCHBOOT partition mounted "
+					 "(ISO, PXE or direct kernel boot)");
+		return;
+	}
+	rc = tb_sha256_file("/boot/initrd.img", hex);
+	if (rc < 0)
+		a->image_reason = tb_strdupf("/boot/initrd.img: %s",
+					     strerror(-rc));
+	else
+		a->image_id = strdup(hex);
+}
+
+static void choose_label(struct app *a, const struct boot_params *bp)
+{
+	char sig[16];
+	const char *hv;
+
+	if (bp->label && *bp->label) {
+		a->label = res_sanitize_label(bp->label);
+		return;
+	}
+	hv = sysinfo_hypervisor(sig, sizeof(sig));
+	a->label = res_sanitize_label(hv ? hv : "bare");
+}
+
+static void find_profile(struct app *a, const struct boot_params *bp)
+{
+	const char *dirs[3], *src[3];
+	int n = 0;
+
+	if (a->boot_dev) {
+		dirs[n] = "/boot/profiles";
+		src[n++] = "BENCHBOOT override";
+	}
+	dirs[n] = "/etc/twinbench/profiles";
+	src[n++] = "builtin";
+	dirs[n] = NULL;
+	src[n] = NULL;
+	a->profile_name = strdup(bp->profile ? bp->profile : "default");
+	if (a->profile_name)
+		app_find_profile(a, dirs, src);
+}
+
+int init_main(void)
+{
+	struct boot_params bp;
+	struct app a;
+
+	app_init(&a, APP_APPLIANCE);
+	boot_mounts(&a);
+	boot_console(&a);
+	a.t.uptime_at_start = boot_uptime();
+	con_printf(&a.con, "\ntwinbench %s: appliance starting (kernel "
+		   "uptime %.2f s)\n", TB_VERSION, a.t.uptime_at_start);
+	boot_cmdline(&a, &bp);
+	boot_modules(&a);
+	disks_wait(&a);
+	disks_mount(&a);
+	image_id(&a);
+	choose_label(&a, &bp);
+	find_profile(&a, &bp);
+	app_parse_profile(&a);
+	disks_scratch(&a, a.prof_ok);
+	a.bindir = "/usr/bin";
+	if (!a.label || !a.results_root || !a.scratch ||
+	    tb_mkdir_p(a.results_root, 0755) < 0)
+		con_printf(&a.con, "twinbench: out of memory or no results "
+			   "directory; nothing runs\n");
+	else if (app_session(&a) < 0)
+		con_printf(&a.con, "twinbench: the run could not be "
+			   "recorded\n");
+	boot_end(&a, bp.after);
+}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 #include "appliance.h"
 #include "tb_json.h"
 #include "tb_sha256.h"
@@ -121,11 +122,26 @@ static void tools_json(struct app *a, struct tb_json *j)
 	}
 }
 
+/* Our own binary: hashed through /proc/self/exe, named by its path. */
+static void self_json(struct tb_json *j)
+{
+	char path[4096], hex[65];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+
+	path[n > 0 ? n : 0] = '\0';
+	tb_json_obj_begin(j);
+	tb_json_kstr(j, "name", "twinbench");
+	ksn(j, "path", n > 0 ? path : NULL);
+	ksn(j, "sha256", tb_sha256_file("/proc/self/exe", hex) == 0 ? hex :
+	    NULL);
+	tb_json_obj_end(j);
+}
+
 static void binaries_json(struct app *a, struct tb_json *j)
 {
 	tb_json_key(j, "binaries");
 	tb_json_arr_begin(j);
-	binary(j, "twinbench", "/proc/self/exe");
+	self_json(j);
 	tools_json(a, j);
 	if (a->scratch_formatted && a->mke2fs)
 		binary(j, "mke2fs", a->mke2fs);

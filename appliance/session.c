@@ -110,11 +110,11 @@ void app_find_profile(struct app *a, const char *const *dirs,
 				      dirs[1] ? dirs[1] : "");
 }
 
-static void parse_profile(struct app *a)
+void app_parse_profile(struct app *a)
 {
 	char err[512];
 
-	if (a->profile_error || !a->profile_text)
+	if (a->prof_ok || a->profile_error || !a->profile_text)
 		return;
 	if (tb_profile_parse(a->profile_path, a->profile_text, wl_lookup,
 			     &a->prof, err, sizeof(err)) == 0)
@@ -168,6 +168,10 @@ static int finish(struct app *a)
 	if (manifest_write(a, 1) < 0)
 		con_printf(&a->con, "twinbench: %s/manifest.json: write "
 			   "failed\n", a->run_dir);
+	if (a->samples_fd >= 0 && close(a->samples_fd) < 0)
+		con_printf(&a->con, "twinbench: samples.jsonl: %s\n",
+			   strerror(errno));
+	a->samples_fd = -1;
 	line = tb_strdupf("TWINBENCH-DONE %s %s\n", a->run_id, a->status);
 	if (line)
 		con_log_only(&a->con, line);
@@ -185,7 +189,7 @@ int app_session(struct app *a)
 {
 	int rc;
 
-	parse_profile(a);
+	app_parse_profile(a);
 	rc = res_open_run(a);
 	if (rc < 0) {
 		con_printf(&a->con, "twinbench: %s/runs: cannot create a run "

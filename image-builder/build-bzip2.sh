@@ -13,6 +13,7 @@
 # libbz2.a and bzip2.o and link those ourselves, statically.
 set -eu
 
+# shellcheck source=image-builder/tools-lib.sh
 . "$(dirname "$0")/tools-lib.sh"
 
 [ $# -eq 4 ] || die "usage: build-bzip2.sh DSC SRCDIR BUILDDIR OUT"

@@ -13,6 +13,7 @@
 # from Debian's patched mke2fs.conf.in), so mke2fs needs no /etc/mke2fs.conf.
 set -eu
 
+# shellcheck source=image-builder/tools-lib.sh
 . "$(dirname "$0")/tools-lib.sh"
 
 [ $# -eq 4 ] || die "usage: build-e2fsprogs.sh DSC SRCDIR BUILDDIR OUT"

@@ -74,10 +74,12 @@ $(O)/$(1)/initrd.img: $(B)/$(1)/initramfs/list $(MKCPIO)
 	$$(Q)rm -f $$@.cpio && mv $$@.zst $$@
 
 $(O)/$(1)/disk.img: $(O)/$(1)/vmlinuz $(O)/$(1)/initrd.img \
-		$(B)/syslinux/.stamp $(PROFILE_FILES) image-builder/mkdisk.sh
+		$(B)/syslinux/.stamp $(B)/tools/mke2fs $(PROFILE_FILES) \
+		image-builder/mkdisk.sh
 	$$(call msg,DISK,$$@)
 	$$(Q)VMLINUZ=$(O)/$(1)/vmlinuz INITRD=$(O)/$(1)/initrd.img \
 		PROFILES=profiles SYSLINUX=$(SYSLINUX_ROOT) SEED=$(SEED) \
+		MKE2FS=$(B)/tools/mke2fs \
 		BOOT_MIB=$(BOOT_MIB) RES_MIB=$(RES_MIB) \
 		SCRATCH_MIB=$(SCRATCH_MIB) DEFAULT_PROFILE=$(DEFAULT_PROFILE) \
 		bash image-builder/mkdisk.sh $$@ $(B)/$(1)/disk

@@ -3,6 +3,7 @@
 #
 # usage: mkdisk.sh OUT.img WORKDIR
 # environment: VMLINUZ INITRD PROFILES SYSLINUX (unpacked syslinux packages)
+#   MKE2FS (the static mke2fs built from the pinned e2fsprogs source)
 #   SEED SOURCE_DATE_EPOCH BOOT_MIB RES_MIB SCRATCH_MIB [DEFAULT_PROFILE]
 #
 # Layout (MBR, 1 MiB aligned):
@@ -15,13 +16,14 @@
 set -euo pipefail
 img=$1 work=$2
 die() { echo "twinbench: $*" >&2; exit 1; }
-for v in VMLINUZ INITRD PROFILES SYSLINUX SEED SOURCE_DATE_EPOCH BOOT_MIB \
+for v in VMLINUZ INITRD PROFILES SYSLINUX MKE2FS SEED SOURCE_DATE_EPOCH BOOT_MIB \
 	RES_MIB SCRATCH_MIB; do
 	[ -n "${!v:-}" ] || die "mkdisk.sh: $v is not set"
 done
 DEFAULT_PROFILE=${DEFAULT_PROFILE:-default}
 export LC_ALL=C TZ=UTC MTOOLS_SKIP_CHECK=1
 rm -rf "$work" && mkdir -p "$work"
+work=$(cd "$work" && pwd)
 
 # seeded identifiers: hex digest of "SEED:what"
 hexof() { printf '%s:%s' "$SEED" "$1" | sha256sum | cut -c1-"$2"; }
@@ -73,7 +75,7 @@ make_boot() { # FAT32 partition image
 
 make_ext4() { # name label size_mib
 	local f=$work/$1.img
-	E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH mke2fs -q -F -t ext4 -L "$2" \
+	MKE2FS_CONFIG=/nonexistent/mke2fs.conf E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH "$MKE2FS" -q -F -t ext4 -L "$2" \
 		-U "$(uuidof "$1-uuid")" -E "hash_seed=$(uuidof "$1-hash"),nodiscard" \
 		-m 0 "$f" "$3M" >/dev/null
 }

@@ -2,6 +2,7 @@
 # Sourced, not run.  Environment: V=1 also shows the full build output
 # (it always goes to the build log); MAKE is the make to run (the top
 # Makefile passes $(MAKE) so that -jN is shared through its jobserver).
+# shellcheck shell=sh disable=SC2034 # JOBS, MAP... are for the sourcers
 
 die() { echo "twinbench: $*" >&2; exit 1; }
 

@@ -33,7 +33,7 @@ static void sb_add(struct sbuf *b, const char *s, size_t n)
 
 	if (b->err)
 		return;
-	if (b->len + n + 1 > b->cap) {
+	if (!b->p || b->len + n + 1 > b->cap) {
 		cap = (b->len + n + 1) * 2;
 		np = realloc(b->p, cap);
 		if (!np) {

@@ -19,6 +19,7 @@
 
 struct collect_ctx {
 	const char *image, *dest;
+	struct col_src from;
 	int failed;
 };
 
@@ -28,8 +29,8 @@ static int run_dir_filter(const struct dirent *d)
 	       (d->d_type == DT_DIR || d->d_type == DT_UNKNOWN);
 }
 
-static void report(struct collect_ctx *c, const char *id, const char *src,
-		   const char *dst, int r)
+static void report(struct collect_ctx *c, const char *id, const char *dst,
+		   int r, const char *errtext)
 {
 	switch (r) {
 	case COL_NEW:
@@ -45,8 +46,8 @@ static void report(struct collect_ctx *c, const char *id, const char *src,
 		c->failed = 1;
 		break;
 	default:
-		warnx("%s: cannot move %s into place: %s", dst, src,
-		      strerror(-r));
+		warnx("%s: cannot collect run %s: %s", dst, id,
+		      errtext ? errtext : strerror(-r));
 		c->failed = 1;
 	}
 }
@@ -55,16 +56,17 @@ static int install_one(struct collect_ctx *c, const char *runs,
 		       const char *id)
 {
 	char *src = fs_join(runs, id), *dst = fs_join(c->dest, id);
+	char *errtext = NULL;
+	int r = -ENOMEM;
 
-	if (!src || !dst) {
-		free(src);
-		free(dst);
-		return -ENOMEM;
+	if (src && dst) {
+		r = col_install(&c->from, src, id, dst, &errtext);
+		report(c, id, dst, r, errtext);
 	}
-	report(c, id, src, dst, col_install(src, dst));
+	free(errtext);
 	free(src);
 	free(dst);
-	return 0;
+	return r == -ENOMEM ? r : 0;
 }
 
 /* Install every run found in runs/; the count, or -errno. */
@@ -89,7 +91,7 @@ static int collect(struct collect_ctx *c, const struct img_part *res)
 	char *tmp = NULL, *errtext = NULL, *runs;
 	int n;
 
-	n = col_extract(c->image, res, c->dest, &tmp, &errtext);
+	n = col_extract(c->image, res, "/runs", NULL, &tmp, &errtext);
 	if (n) {
 		warnx("%s: BENCHRES: debugfs failed: %s", c->image,
 		      errtext ? errtext : strerror(-n));
@@ -122,22 +124,22 @@ int cmd_collect(int argc, char **argv)
 	struct img_part res;
 	int opt, e;
 
-	while ((opt = getopt_long(argc, argv, "+h", collect_opts, NULL)) != -1) {
-		if (opt == 'h') {
-			lab_usage(stdout);
-			return LAB_EXIT_OK;
-		}
-		return lab_usage_error("collect", NULL);
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:h", collect_opts,
+				  NULL)) != -1) {
+		if (opt != 'h')
+			return lab_bad_option("collect", opt, argv);
+		lab_usage(stdout);
+		return LAB_EXIT_OK;
 	}
 	if (argc - optind != 2)
 		return lab_usage_error("collect", "needs IMAGE and DESTDIR");
 	c.image = argv[optind];
 	c.dest = argv[optind + 1];
-	e = img_find(c.image, "BENCHRES", IMG_FS_EXT4, &res);
-	if (e) {
-		warnx("%s: BENCHRES: %s", c.image, img_strerror(e));
+	if (lab_find_part(c.image, "BENCHRES", IMG_FS_EXT4, &res))
 		return LAB_EXIT_FAIL;
-	}
+	c.from.image = c.image;
+	c.from.res = &res;
 	e = tb_mkdir_p(c.dest, 0755);
 	if (e) {
 		warnx("%s: %s", c.dest, strerror(-e));

@@ -1,8 +1,10 @@
 /* cmd_show.c - `twinbench show [--csv|--markdown] RUNDIR...`. */
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lab.h"
 
@@ -56,10 +58,19 @@ static int show_table(struct table *t, const char *const dirs[], size_t n,
 		      enum table_fmt f, struct sum_info *info, int *all_ok)
 {
 	struct sum_err e;
+	struct stat st;
 	int bad = 0, shown = 0, r;
 
 	*all_ok = 1;
 	for (size_t i = 0; i < n; i++) {
+		r = stat(dirs[i], &st) ? -errno : 0;
+		if (r || !S_ISDIR(st.st_mode)) {
+			warnx("%s: %s", dirs[i], r ? strerror(-r) :
+			      "not a directory");
+			*all_ok = 0;
+			bad = 1;
+			continue;
+		}
 		r = summary_rows(dirs[i], f, t, &info[i], &e);
 		if (r) {
 			report(dirs[i], r, &e, info[i].done);

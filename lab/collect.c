@@ -159,27 +159,34 @@ int col_list_runs(const char *image, const struct img_part *res,
 	return e;
 }
 
+/* rdump `what` (/runs or /runs/<id>) into a new directory under parent;
+ * it lands in (*dir)/<basename of what>.  An absent /runs gives an empty
+ * (*dir)/runs. */
 int col_extract(const char *image, const struct img_part *res,
-		const char *parent, char **dir, char **errtext)
+		const char *what, const char *parent, char **dir,
+		char **errtext)
 {
-	char *req = NULL, *runs = NULL;
+	const char *base = strrchr(what, '/');
+	char *req = NULL, *out = NULL;
 	int e = -ENOMEM;
 
 	*errtext = NULL;
 	*dir = fs_mkdtemp(parent, ".twinbench-collect");
 	if (!*dir)
 		return -errno;
-	req = tb_strdupf("rdump /runs \"%s\"", *dir);
-	runs = fs_join(*dir, "runs");
-	if (req && runs) {
+	if (strchr(*dir, '"'))
+		e = -EINVAL;	/* cannot be quoted for debugfs */
+	req = tb_strdupf("rdump \"%s\" \"%s\"", what, *dir);
+	out = fs_join(*dir, base ? base + 1 : what);
+	if (req && out && e != -EINVAL) {
 		e = debugfs(image, res, req, 0, errtext);
-		if (absent_runs(e, errtext))
-			e = mkdir(runs, 0755) ? -errno : 0;
-		else if (!e && !fs_exists(runs))
+		if (!strcmp(what, "/runs") && absent_runs(e, errtext))
+			e = mkdir(out, 0755) ? -errno : 0;
+		else if (!e && !fs_exists(out))
 			e = -EIO;
 	}
 	free(req);
-	free(runs);
+	free(out);
 	if (e) {
 		fs_remove_tree(*dir);
 		free(*dir);
@@ -188,19 +195,52 @@ int col_extract(const char *image, const struct img_part *res,
 	return e;
 }
 
-int col_install(const char *src, const char *dest)
+/* Dump the run again, straight into a temporary under destdir, and rename
+ * it into place (for when src is on another file system). */
+static int install_direct(const struct col_src *from, const char *id,
+			  const char *dest, char **errtext)
+{
+	char *what = tb_strdupf("/runs/%s", id), *dir = NULL, *copy = NULL;
+	char *parent = strdup(dest), *slash;
+	int e = -ENOMEM;
+
+	if (what && parent) {
+		slash = strrchr(parent, '/');
+		if (slash)
+			*slash = '\0';
+		e = col_extract(from->image, from->res, what,
+				slash ? parent : ".", &dir, errtext);
+	}
+	if (!e) {
+		copy = fs_join(dir, id);
+		e = !copy ? -ENOMEM : rename(copy, dest) ? -errno : 0;
+		fs_remove_tree(dir);
+	}
+	free(copy);
+	free(dir);
+	free(parent);
+	free(what);
+	return e;
+}
+
+int col_install(const struct col_src *from, const char *src, const char *id,
+		const char *dest, char **errtext)
 {
 	int same;
 
+	*errtext = NULL;
 	if (fs_exists(dest)) {
 		same = fs_same_tree(src, dest);
 		if (same < 0)
 			return same;
 		return same ? COL_SAME : COL_DIFFERS;
 	}
-	if (rename(src, dest))
+	if (!rename(src, dest))
+		return COL_NEW;
+	if (errno != EXDEV)
 		return -errno;
-	return COL_NEW;
+	same = install_direct(from, id, dest, errtext);
+	return same ? same : COL_NEW;
 }
 
 int col_is_done(const char *rundir)

@@ -110,7 +110,8 @@ out:
 static int same_link(const char *a, const char *b)
 {
 	char la[4096], lb[4096];
-	ssize_t na = readlink(a, la, sizeof(la)), nb = readlink(b, lb, sizeof(lb));
+	ssize_t na = readlink(a, la, sizeof(la));
+	ssize_t nb = readlink(b, lb, sizeof(lb));
 
 	if (na < 0 || nb < 0)
 		return -errno;

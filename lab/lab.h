@@ -8,7 +8,8 @@
  * Markdown), kvm (accelerator choice and the cached probe boot), qemu (the
  * command line) and one cmd_*() per subcommand.
  *
- * Helpers return 0, -1 or -errno; only the cmd_*() functions print errors.
+ * Helpers return 0, -1 or -errno and print nothing; the cmd_*() functions
+ * (each the main of a subcommand) report.
  */
 #ifndef LAB_H
 #define LAB_H
@@ -21,14 +22,6 @@
 #define LAB_EXIT_FAIL	1
 #define LAB_EXIT_USAGE	2
 #define LAB_EXIT_SKIP	3
-
-/* main.c */
-void lab_usage(FILE *f);
-int lab_usage_error(const char *cmd, const char *what);	/* returns 2 */
-int lab_bad_option(const char *cmd, int opt, char **argv);	/* 2 */
-/* img_find, reporting failures; 0 or -1 */
-int lab_find_part(const char *image, const char *label, enum img_fs fs,
-		  struct img_part *p);
 
 /* proc.c - run a child to completion, optionally with a deadline. */
 struct proc_opt {
@@ -63,6 +56,14 @@ struct img_part {
 int img_find(const char *image, const char *label, enum img_fs fs,
 	     struct img_part *out);
 const char *img_strerror(int e);
+
+/* main.c (and the usage text) */
+void lab_usage(FILE *f);
+int lab_usage_error(const char *cmd, const char *what);	/* returns 2 */
+int lab_bad_option(const char *cmd, int opt, char **argv);	/* 2 */
+/* img_find, reporting failures; 0 or -1 */
+int lab_find_part(const char *image, const char *label, enum img_fs fs,
+		  struct img_part *p);
 
 /* fatfs.c - files on a FAT partition inside an image (mtools). */
 int fat_get(const char *image, const struct img_part *p, const char *fatpath,
@@ -122,13 +123,22 @@ void col_list_free(struct col_list *l);
  * *errtext may hold debugfs' message (malloc'ed). */
 int col_list_runs(const char *image, const struct img_part *res,
 		  struct col_list *l, char **errtext);
-/* rdump /runs into a new directory under parent; *dir gets it and the runs
- * are in (*dir)/runs.  An absent /runs gives an empty (*dir)/runs. */
+/* rdump what (/runs or /runs/<id>) into a new directory under parent
+ * (NULL: $TMPDIR); the copy is (*dir)/<basename of what>.  An absent /runs
+ * gives an empty (*dir)/runs. */
 int col_extract(const char *image, const struct img_part *res,
-		const char *parent, char **dir, char **errtext);
+		const char *what, const char *parent, char **dir,
+		char **errtext);
 enum col_install { COL_NEW, COL_SAME, COL_DIFFERS };
-/* Move src (one run directory) to dest unless dest exists. */
-int col_install(const char *src, const char *dest);
+struct col_src {
+	const char *image;
+	const struct img_part *res;
+};
+/* Put run id, extracted at src, at dest unless dest exists (then compare).
+ * src on another file system than dest: dumped again from the image into
+ * dest's directory.  COL_* or -errno (*errtext: debugfs' message). */
+int col_install(const struct col_src *from, const char *src, const char *id,
+		const char *dest, char **errtext);
 int col_is_done(const char *rundir);
 
 /* table.c - rows of strings; plain text, CSV or Markdown. */
@@ -138,7 +148,7 @@ struct table *table_new(size_t ncols, const char *const head[],
 			const unsigned char right[]);
 void table_free(struct table *t);
 int table_add_row(struct table *t, const char *const cells[]);
-int table_print(const struct table *t, enum table_fmt f, FILE *out);
+int table_print(const struct table *t, enum table_fmt fmt, FILE *f);
 
 /* summary.c - rows from dir/summary.json: run label instance workload
  * metric unit n median MAD CV min max status reason. */
@@ -166,6 +176,7 @@ enum accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
 struct accel_choice {
 	enum accel accel;	/* KVM or TCG */
 	char *why;		/* for the "accel:" line on stderr */
+	int cache_err;		/* -errno if the verdict was not cached */
 };
 struct kvm_probe_req {
 	const char *qemu;	/* the QEMU binary */

@@ -1,11 +1,15 @@
 /* main.c - the host-side twinbench command: usage and dispatch. */
 #include <err.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "lab.h"
+#include "tb_util.h"
 
 #ifndef LAB_VERSION
 #define LAB_VERSION "unknown"
@@ -72,10 +76,31 @@ void lab_usage(FILE *f)
 
 int lab_usage_error(const char *cmd, const char *what)
 {
-	if (what)
+	if (cmd && what)
 		warnx("%s: %s", cmd, what);
+	else if (what)
+		warnx("%s", what);
 	fprintf(stderr, "Try 'twinbench help'.\n");
 	return LAB_EXIT_USAGE;
+}
+
+/* After getopt_long() (opterr = 0, optstring starting "+:") said '?' or
+ * ':' about argv[optind - 1]. */
+int lab_bad_option(const char *cmd, int opt, char **argv)
+{
+	char *msg;
+	int r;
+
+	if (opt == ':')
+		msg = tb_strdupf("option %s needs an argument",
+				 argv[optind - 1]);
+	else if (optopt)
+		msg = tb_strdupf("unknown option -%c", optopt);
+	else
+		msg = tb_strdupf("unknown option %s", argv[optind - 1]);
+	r = lab_usage_error(cmd, msg ? msg : "bad option");
+	free(msg);
+	return r;
 }
 
 int lab_find_part(const char *image, const char *label, enum img_fs fs,
@@ -118,7 +143,7 @@ int main(int argc, char **argv)
 
 	std_fds();
 	if (!cmd)
-		return lab_usage_error("twinbench", "no command");
+		return lab_usage_error(NULL, "no command");
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") ||
 	    !strcmp(cmd, "-h")) {
 		lab_usage(stdout);
@@ -131,6 +156,5 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(commands) / sizeof(*commands); i++)
 		if (!strcmp(cmd, commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	warnx("%s: unknown command", cmd);
-	return lab_usage_error("twinbench", NULL);
+	return lab_usage_error(cmd, "unknown command");
 }

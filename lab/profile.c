@@ -103,15 +103,13 @@ static int choose(const struct profile_req *q, struct profile_res *r,
 		r->available = bootcfg_labels_str(c);
 		return r->available ? -ENOENT : -ENOMEM;
 	}
-	if (!q->profile && !c->deflt) {
-		r->failed = "DEFAULT (none in /syslinux.cfg; use --profile)";
+	if (!q->profile && !c->deflt)
 		return -EINVAL;
-	}
 	r->chosen = strdup(q->profile ? q->profile : c->deflt);
 	if (!r->chosen)
 		return -ENOMEM;
-	if (c->deflt && strcmp(c->deflt, r->chosen)) {
-		r->previous = strdup(c->deflt);
+	if (!c->deflt || strcmp(c->deflt, r->chosen)) {
+		r->previous = strdup(c->deflt ? c->deflt : "(none)");
 		if (!r->previous)
 			return -ENOMEM;
 	}

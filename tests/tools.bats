@@ -63,15 +63,24 @@ gen_input() {
 	gen_text 3
 }
 
+# skip in setup_file fails instead on bats 1.8.2 (Debian 12; bats-core
+# issue 686): setup_file leaves the reason in TOOLS_SKIP, setup skips.
 setup_file() {
+	export TOOLS_SKIP=
 	if ! command -v musl-gcc >/dev/null ||
 		! command -v dpkg-source >/dev/null; then
 		[ -x "$B/tools/bzip2" ] && [ -x "$B/tools/mke2fs" ] ||
-			skip "musl-gcc or dpkg-source missing ('make deps'), and no tools in $B/tools"
+			TOOLS_SKIP="no tools in $B/tools, and musl-gcc or"
+		[ -z "$TOOLS_SKIP" ] ||
+			TOOLS_SKIP+=" dpkg-source is missing ('make deps')"
 	else
 		make_quiet tools
 	fi
 	gen_input >"$BATS_FILE_TMPDIR/input"
+}
+
+setup() {
+	[ -z "$TOOLS_SKIP" ] || skip "$TOOLS_SKIP"
 }
 
 @test "bzip2 -9 gives the same bytes as Debian's bzip2, and -d round-trips" {
@@ -111,7 +120,7 @@ setup_file() {
 	local uuid=5f0c2b9e-4d3a-4e1f-8a6b-7c9d0e1f2a3b
 	truncate -s 64M "$img"
 	# the appliance has no /etc/mke2fs.conf: only the built-in profile
-	MKE2FS_CONFIG=/nonexistent/mke2fs.conf run -0 "$MKE2FS" -F -q \
+	run -0 env MKE2FS_CONFIG=/nonexistent/mke2fs.conf "$MKE2FS" -F -q \
 		-t ext4 -L BENCHSCRATCH -U "$uuid" -E nodiscard "$img"
 	run -0 /sbin/e2fsck -fn "$img"
 	[[ "$output" == *"BENCHSCRATCH: 11/"* ]]
@@ -131,18 +140,21 @@ setup_file() {
 
 @test "mke2fs without mke2fs.conf makes what Debian's mke2fs makes" {
 	[ -r /etc/mke2fs.conf ] || skip "no Debian /etc/mke2fs.conf to compare"
-	local d=$BATS_TEST_TMPDIR f
+	local d=$BATS_TEST_TMPDIR f fields
+	fields='Filesystem features|Inode count|Block count|Block size'
+	fields+='|Inode size|Flex block group size'
+	fields+='|Default mount options|Reserved block count'
 	for f in ours debian; do
-		truncate -s 300M "$d/$f.img"
+		truncate -s 1G "$d/$f.img"
 	done
 	MKE2FS_CONFIG=/nonexistent/mke2fs.conf "$MKE2FS" -F -q -t ext4 \
 		-E nodiscard "$d/ours.img"
 	/sbin/mke2fs -F -q -t ext4 -E nodiscard "$d/debian.img"
 	for f in ours debian; do
 		/sbin/dumpe2fs -h "$d/$f.img" 2>/dev/null |
-			grep -E '^(Filesystem features|Inode count|Block count|Block size|Inode size|Journal size|Flex block group size|Default mount options):' \
-			>"$d/$f.txt"
+			grep -E "^($fields):" >"$d/$f.txt"
 	done
+	[ "$(wc -l <"$d/ours.txt")" -eq 8 ]
 	diff "$d/ours.txt" "$d/debian.txt"
 }
 
@@ -168,6 +180,7 @@ setup_file() {
 }
 
 @test "a second build elsewhere, later, gives the same bytes" {
+	command -v musl-gcc >/dev/null || skip "musl-gcc missing ('make deps')"
 	local o2=$BATS_FILE_TMPDIR/o2
 	run -0 make -C "$REPO" O="$o2" tools
 	cmp "$BZ" "$o2/build/tools/bzip2"

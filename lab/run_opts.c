@@ -1,0 +1,122 @@
+/* run_opts.c - the command line of `twinbench run`. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lab.h"
+#include "run.h"
+
+static const struct option run_long[] = {
+	{ "profile", required_argument, NULL, 'p' },
+	{ "accel", required_argument, NULL, 'a' },
+	{ "memory", required_argument, NULL, 'm' },
+	{ "cpus", required_argument, NULL, 'c' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "label", required_argument, NULL, 'l' },
+	{ "serial-log", required_argument, NULL, 's' },
+	{ "out", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Profile and label names end up in syslinux.cfg, on the kernel command
+ * line and in run ids: letters, digits, '.', '_', '-'. */
+static int valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 64 || s[0] == '-' || s[0] == '.')
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		      "0123456789._-") == n;
+}
+
+static int parse_uint(const char *s, unsigned min, unsigned max,
+		      unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v < min || v > max)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int parse_accel(const char *s, enum accel *a)
+{
+	if (!strcmp(s, "auto"))
+		*a = ACCEL_AUTO;
+	else if (!strcmp(s, "kvm"))
+		*a = ACCEL_KVM;
+	else if (!strcmp(s, "tcg"))
+		*a = ACCEL_TCG;
+	else
+		return -1;
+	return 0;
+}
+
+/* One option; 0 or a usage error message. */
+static const char *run_opt(int opt, const char *arg, struct run_opts *o)
+{
+	switch (opt) {
+	case 'p':
+		o->profile = arg;
+		return valid_name(arg) ? NULL : "--profile: not a profile name";
+	case 'l':
+		o->label = arg;
+		return valid_name(arg) ? NULL : "--label: use letters, digits, "
+		       "'.', '_' and '-' (at most 64)";
+	case 'a':
+		return parse_accel(arg, &o->accel) ? "--accel: auto, kvm or "
+		       "tcg" : NULL;
+	case 'm':
+		return parse_uint(arg, 64, 1u << 20, &o->memory_mib) ?
+		       "--memory: MiB from 64 to 1048576" : NULL;
+	case 'c':
+		return parse_uint(arg, 1, 255, &o->cpus) ?
+		       "--cpus: from 1 to 255" : NULL;
+	case 't':
+		return parse_uint(arg, 1, RUN_TIMEOUT_MAX, &o->timeout_s) ?
+		       "--timeout: seconds from 1 to 2000000" : NULL;
+	case 's':
+		o->serial_log = arg;
+		return NULL;
+	case 'o':
+		o->out = arg;
+		return NULL;
+	}
+	return "?";
+}
+
+/* 0: go on; -1: help printed (exit 0); else the exit status. */
+int run_parse(int argc, char **argv, struct run_opts *o)
+{
+	const char *msg;
+	int opt;
+
+	memset(o, 0, sizeof(*o));
+	o->accel = ACCEL_AUTO;
+	o->memory_mib = RUN_MEMORY_MIB;
+	o->cpus = RUN_CPUS;
+	o->timeout_s = RUN_TIMEOUT_S;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:h", run_long, NULL)) != -1) {
+		if (opt == 'h') {
+			lab_usage(stdout);
+			return -1;
+		}
+		if (opt == '?' || opt == ':')
+			return lab_bad_option("run", opt, argv);
+		msg = run_opt(opt, optarg, o);
+		if (msg)
+			return lab_usage_error("run", msg);
+	}
+	if (argc - optind != 1)
+		return lab_usage_error("run", "needs exactly one IMAGE");
+	o->image = argv[optind];
+	return 0;
+}
