@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "lab.h"
-#include "run.h"
 #include "tb_util.h"
 
 struct run_ctx {

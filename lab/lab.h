@@ -1,8 +1,7 @@
 /* lab.h - the host-side twinbench command: shared declarations.
  *
  * Modules (one file each): proc (child processes with a deadline), image
- * (MBR, partition labels), fatfs (files on BENCHBOOT through mtools),
- * bootcfg (syslinux.cfg: profiles and their kernel parameters), fsutil
+ * (MBR, partition labels, files on BENCHBOOT through mtools), bootcfg (syslinux.cfg: profiles and their kernel parameters), fsutil
  * (temporary directories, tree compare/remove), collect (BENCHRES through
  * debugfs), summary (summary.json into table rows), table (plain, CSV,
  * Markdown), kvm (accelerator choice and the cached probe boot), qemu (the
@@ -65,7 +64,7 @@ int lab_bad_option(const char *cmd, int opt, char **argv);	/* 2 */
 int lab_find_part(const char *image, const char *label, enum img_fs fs,
 		  struct img_part *p);
 
-/* fatfs.c - files on a FAT partition inside an image (mtools). */
+/* image.c - files on a FAT partition inside an image (mtools). */
 int fat_get(const char *image, const struct img_part *p, const char *fatpath,
 	    const char *local, int quiet);
 int fat_put(const char *image, const struct img_part *p, const char *local,
@@ -204,6 +203,22 @@ char **qemu_argv(const struct qemu_cfg *c);
 char **qemu_probe_argv(const char *qemu, const char *kernel, const char *log);
 void qemu_argv_free(char **argv);
 char *qemu_argv_str(char *const argv[]);	/* for messages */
+
+/* run_opts.c - the command line of `twinbench run` */
+#define RUN_MEMORY_MIB	512
+#define RUN_CPUS	2
+#define RUN_TIMEOUT_S	1800
+#define RUN_TIMEOUT_MAX	2000000	/* s; in ms it still fits an int */
+#define RUN_PROBE_MS	10000	/* deadline of the KVM probe boot */
+
+struct run_opts {
+	const char *image, *profile, *label, *serial_log, *out;
+	enum accel accel;
+	unsigned memory_mib, cpus, timeout_s;
+};
+
+/* 0: go on; -1: help was printed (exit 0); else the exit status. */
+int run_parse(int argc, char **argv, struct run_opts *o);
 
 /* subcommands */
 int cmd_run(int argc, char **argv);

@@ -33,5 +33,8 @@ $(LAB_BIN): $(LAB_OBJS) $(LAB_LIBA)
 lab: $(LAB_BIN)
 
 # make run [PROFILE=name] [RUN_ARGS='--accel tcg --memory 1024 ...']
-run: guest lab
+# Installs missing Debian packages first, so it works on a fresh machine.
+run:
+	@sh image-builder/deps.sh
+	@$(MAKE) --no-print-directory guest lab
 	$(LAB_BIN) run --profile $(PROFILE) $(RUN_ARGS) $(O)/guest/disk.img

@@ -4,13 +4,15 @@
  * so a ^C on the terminal stops the child (QEMU) and twinbench goes on to
  * read back what the guest left.  A child past its deadline gets SIGTERM,
  * then SIGKILL; one that survives even that (stuck in the kernel, as a
- * hanging KVM guest can be) is left behind rather than waited for.
+ * hanging KVM guest can be) is left behind rather than waited for.  A
+ * child gets SIGTERM when twinbench dies, so no QEMU outlives it.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,12 +42,14 @@ static void child_fail(int pipefd, int e)
 
 /* In the child: redirections, environment, exec.  Never returns. */
 static void child_exec(const char *const argv[], const struct proc_opt *o,
-		       int pipefd)
+		       int pipefd, pid_t parent)
 {
 	int fd;
 
 	signal(SIGINT, SIG_DFL);
 	signal(SIGQUIT, SIG_DFL);
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent)
+		_exit(127);
 	if (o->null_stdin) {
 		fd = open("/dev/null", O_RDONLY);
 		if (fd < 0 || dup2(fd, 0) < 0)
@@ -123,8 +127,8 @@ int proc_run(const char *const argv[], const struct proc_opt *o,
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN }, oint, oquit;
 	uint64_t t0 = tb_now_ns();
+	pid_t pid, self = getpid();
 	int pfd[2], e;
-	pid_t pid;
 
 	memset(r, 0, sizeof(*r));
 	if (pipe2(pfd, O_CLOEXEC))
@@ -134,7 +138,7 @@ int proc_run(const char *const argv[], const struct proc_opt *o,
 	sigaction(SIGQUIT, &ign, &oquit);
 	pid = fork();
 	if (pid == 0)
-		child_exec(argv, o, pfd[1]);
+		child_exec(argv, o, pfd[1], self);
 	e = pid < 0 ? errno : 0;
 	close(pfd[1]);
 	if (pid > 0) {

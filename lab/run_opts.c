@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "lab.h"
-#include "run.h"
 
 static const struct option run_long[] = {
 	{ "profile", required_argument, NULL, 'p' },
