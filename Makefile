@@ -70,11 +70,11 @@ source: $(DL_DIR)/.verified
 
 $(DL_DIR)/.verified: image-builder/inputs.lock image-builder/fetch.sh
 	$(call msg,FETCH,$(DL_DIR))
-	$(Q)sh image-builder/fetch.sh fetch image-builder/inputs.lock $(DL_DIR)
+	$(Q)bash image-builder/fetch.sh fetch image-builder/inputs.lock $(DL_DIR)
 	$(Q)touch $@
 
 lock-update:
-	$(Q)sh image-builder/fetch.sh update image-builder/inputs.lock $(DL_DIR)
+	$(Q)bash image-builder/fetch.sh update image-builder/inputs.lock $(DL_DIR)
 
 clean:
 	rm -rf $(O)

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # fetch.sh - fetch and verify the pinned inputs of image-builder/inputs.lock.
 #
 # usage: fetch.sh fetch  LOCK DL_DIR     fetch what is missing, verify all
@@ -9,7 +9,7 @@
 # Uses the ordinary apt clients with a private configuration under
 # DL_DIR/.apt (bookworm, bookworm-updates, bookworm-security, with deb-src);
 # the machine's own apt sources are never read or changed.
-set -eu
+set -euo pipefail
 
 die() { echo "twinbench: $*" >&2; exit 1; }
 [ $# -eq 3 ] || die "usage: fetch.sh fetch|verify|update LOCK DL_DIR"
@@ -105,41 +105,63 @@ do_verify() {
 }
 
 # Re-pin: newest version of each package; the kernel follows the
-# linux-image-amd64 metapackage so its ABI name can move too.
+# linux-image-amd64 metapackage so its ABI name can move too.  The lock is
+# replaced only when every package was re-pinned and fetched.
+debfile() { # pkg version: the file name apt-get download gives
+	local arch
+	# shellcheck disable=SC2086
+	arch=$(apt-cache $APTOPT show "$1=$2" | sed -n 's/^Architecture: //p' | head -1)
+	echo "${1}_${2//:/%3a}_${arch}.deb"
+}
+
+repin_bin() { # pkg lic
+	local pkg=$1 ver f
+	case $pkg in
+	linux-image-*-amd64)
+		# shellcheck disable=SC2086
+		pkg=$(apt-cache $APTOPT depends linux-image-amd64 |
+			sed -n 's/^ *Depends: \(linux-image-6[^ ]*\)$/\1/p' | head -1)
+		[ -n "$pkg" ] || die "linux-image-amd64: no kernel dependency found" ;;
+	esac
+	# shellcheck disable=SC2086
+	ver=$(apt-cache $APTOPT policy "$pkg" | sed -n 's/^ *Candidate: //p')
+	[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "$pkg: not in the archive"
+	# shellcheck disable=SC2086
+	(cd "$dl" && apt-get $APTOPT download "$pkg=$ver" >/dev/null 2>&1) ||
+		die "$pkg $ver: download failed"
+	f=$(debfile "$pkg" "$ver")
+	[ -f "$dl/$f" ] || die "$dl/$f: not produced by apt-get download"
+	echo "bin $pkg $ver $f $(sha_of "$dl/$f") $2"
+}
+
+repin_src() { # pkg lic
+	local ver
+	# shellcheck disable=SC2086
+	ver=$(apt-cache $APTOPT showsrc "$1" | sed -n 's/^Version: //p' |
+		sort -V | tail -1)
+	[ -n "$ver" ] || die "$1: no source package in the archive"
+	# shellcheck disable=SC2086
+	(cd "$dl" && apt-get $APTOPT source --download-only "$1=$ver" >/dev/null 2>&1) ||
+		die "$1 $ver: source download failed"
+	# shellcheck disable=SC2086
+	apt-cache $APTOPT showsrc "$1" | awk -v v="$ver" '
+		/^Package:/ { cur = "" } /^Version:/ { cur = $2 }
+		/^Checksums-Sha256:/ { on = (cur == v); next }
+		/^[^ ]/ { on = 0 } on { print $1, $3 }' | sort -u -k2,2 |
+	while read -r s f; do
+		[ "$(sha_of "$dl/$f")" = "$s" ] || die "$dl/$f: sha256 differs from the archive's"
+		echo "src $1 $ver $f $s $2"
+	done
+}
+
 do_update() {
 	apt_setup refresh
-	tmp=$(mktemp) && trap 'rm -f "$tmp"' EXIT
+	tmp=$(mktemp)
+	trap 'rm -f "$tmp"' EXIT
 	grep '^#' "$lock" > "$tmp"
 	entries | awk '{print $1, $2, $6}' | uniq | while read -r kind pkg lic; do
-		case $pkg in
-		linux-image-*-amd64)
-			# shellcheck disable=SC2086
-			pkg=$(apt-cache $APTOPT depends linux-image-amd64 |
-				sed -n 's/^ *Depends: \(linux-image-6[^ ]*\)$/\1/p' | head -1) ;;
-		esac
-		if [ "$kind" = bin ]; then
-			# shellcheck disable=SC2086
-			ver=$(apt-cache $APTOPT policy "$pkg" | sed -n 's/^ *Candidate: //p')
-			[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "$pkg: not in the archive"
-			(cd "$dl" && apt-get $APTOPT download "$pkg=$ver" >/dev/null 2>&1) ||
-				die "$pkg $ver: download failed"
-			# shellcheck disable=SC2086
-			f=$(apt-cache $APTOPT show "$pkg=$ver" | sed -n 's|^Filename: .*/||p' | head -1)
-			f=$(echo "$f" | sed 's/:/%3a/g')
-			echo "$kind $pkg $ver $f $(sha_of "$dl/$f") $lic"
-		else
-			# shellcheck disable=SC2086
-			ver=$(apt-cache $APTOPT showsrc "$pkg" | sed -n 's/^Version: //p' | sort -V | tail -1)
-			[ -n "$ver" ] || die "$pkg: no source package in the archive"
-			(cd "$dl" && apt-get $APTOPT source --download-only "$pkg=$ver" >/dev/null 2>&1) ||
-				die "$pkg $ver: source download failed"
-			# shellcheck disable=SC2086
-			apt-cache $APTOPT showsrc "$pkg=$ver" |
-				awk '/^Checksums-Sha256:/{on=1;next} /^[^ ]/{on=0} on{print $1, $3}' |
-				sort -u -k2,2 | while read -r s f; do
-					echo "$kind $pkg $ver $f $s $lic"
-				done
-		fi
+		if [ "$kind" = bin ]; then repin_bin "$pkg" "$lic"
+		else repin_src "$pkg" "$lic"; fi
 	done >> "$tmp"
 	cat "$tmp" > "$lock"
 	echo "twinbench: $lock re-pinned; review 'git diff $lock'"

@@ -50,7 +50,7 @@ rdump() {
 	run jq -r '.status' "$r/summary.json"
 	[ "$output" = ok ]
 	# image id = sha256 of the initrd that booted
-	run jq -r '.image_id' "$r/manifest.json"
+	run jq -r '.image.id' "$r/manifest.json"
 	[ "$output" = "$(sha256sum < "$O/guest/initrd.img" | cut -c1-64)" ]
 	run jq -r '.kernel.release' "$r/manifest.json"
 	[ "$output" = "$(jq -r .kernel_release "$O/guest/manifest.json")" ]
