@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 O=${O:-out}
 export TWINBENCH_O=$(mkdir -p "$O" && cd "$O" && pwd)
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(unit tests/tools.bats tests/runner.bats \
+[ ${#suites[@]} -gt 0 ] || suites=(unit tests/fetch.bats tests/tools.bats tests/runner.bats \
 	tests/lab.bats tests/boot.bats tests/repro.bats)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
