@@ -39,7 +39,7 @@ void con_log_only(struct con *c, const char *s);	/* not printed */
 void con_print_only(struct con *c, const char *s);	/* not logged */
 
 struct app_timings {
-	double uptime_at_start;		/* /proc/uptime when we started */
+	double uptime_at_start;		/* /proc/uptime at our start */
 	double modules_s, disk_wait_s, mkfs_s, runner_s;
 	int modules_loaded, modules_failed;
 	uint64_t wall_start_ns, wall_end_ns;
@@ -131,6 +131,7 @@ struct tb_json;
 void sysinfo_json(struct tb_json *j);
 const char *sysinfo_hypervisor(char *sig, size_t n);	/* label or NULL */
 int sysinfo_container(struct tb_json *j, char *engine, size_t n);
+int sysinfo_in_container(char *engine, size_t n);
 
 /* runner.c */
 int runner_run(struct app *a);

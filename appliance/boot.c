@@ -159,8 +159,10 @@ void boot_end(struct app *a, enum boot_after after)
 		con_printf(&a->con, "twinbench: powering off\n");
 		reboot(RB_POWER_OFF);
 	}
-	con_printf(&a->con, "twinbench: reboot: %s; halted\n",
-		   strerror(errno));
+	con_printf(&a->con, "twinbench: reboot: %s\n", strerror(errno));
+	if (sysinfo_in_container(NULL, 0))
+		exit(0);	/* PID 1 of a container: ending it is the end */
+	con_printf(&a->con, "twinbench: halted\n");
 	for (;;)
 		pause();
 }

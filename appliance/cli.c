@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include "appliance.h"
-#include "tb_json.h"
 #include "tb_util.h"
 
 struct cli_opts {
@@ -64,16 +63,10 @@ static int parse_opts(int argc, char **argv, struct cli_opts *o)
 /* Container engine, else the hypervisor name, else "host". */
 static char *default_label(void)
 {
-	struct tb_json j;
 	char engine[64], sig[16];
 	const char *hv;
-	int in_ct;
 
-	tb_json_init(&j);
-	tb_json_obj_begin(&j);
-	in_ct = sysinfo_container(&j, engine, sizeof(engine));
-	tb_json_free(&j);
-	if (in_ct)
+	if (sysinfo_in_container(engine, sizeof(engine)))
 		return res_sanitize_label(engine[0] ? engine : "container");
 	hv = sysinfo_hypervisor(sig, sizeof(sig));
 	return res_sanitize_label(hv ? hv : "host");
@@ -106,6 +99,7 @@ static int setup(struct app *a, const struct cli_opts *o)
 	const char *dirs[2] = { o->profiles_dir, NULL };
 	const char *sources[2] = { "builtin", NULL };
 	const char *base;
+	size_t n;
 
 	a->bindir = o->bindir;
 	a->keep_scratch = o->keep_scratch;
@@ -114,7 +108,10 @@ static int setup(struct app *a, const struct cli_opts *o)
 	if (o->profile_file) {
 		base = strrchr(o->profile_file, '/');
 		base = base ? base + 1 : o->profile_file;
-		a->profile_name = strndup(base, strcspn(base, "."));
+		n = strlen(base);
+		if (n > 8 && !strcmp(base + n - 8, ".profile"))
+			n -= 8;
+		a->profile_name = strndup(base, n);
 		app_load_profile_file(a, o->profile_file, "file");
 	} else {
 		a->profile_name = strdup(o->profile ? o->profile : "default");

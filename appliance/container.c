@@ -69,6 +69,22 @@ static void cgroup_names(struct evidence *e)
 	free(text);
 }
 
+/* Detection only; the engine name (if known) into engine[n]. */
+int sysinfo_in_container(char *engine, size_t n)
+{
+	struct tb_json j;
+	char name[64];
+	int found;
+
+	tb_json_init(&j);
+	tb_json_obj_begin(&j);
+	found = sysinfo_container(&j, name, sizeof(name));
+	tb_json_free(&j);
+	if (engine && n)
+		snprintf(engine, n, "%s", name);
+	return found;
+}
+
 /* Writes "container": {...}; returns 1 when detected. */
 int sysinfo_container(struct tb_json *j, char *engine, size_t n)
 {

@@ -5,15 +5,11 @@
  * mounts, no modules, results to the directory given.
  */
 #include <err.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 #include "appliance.h"
-#include "tb_json.h"
-#include "tb_util.h"
 #include "workloads.h"
 
 static const char usage_text[] =

@@ -17,18 +17,18 @@ seed = 1
 
 [compress]
 workload = compress
-size = 16M
+size = 32M
 level = 9
 corpus = mixed
 
 [seqio-copy]
 workload = seqio
 mode = copy
-size = 64M
+size = 128M
 bs = 1M
 
 [seqio-zero]
 workload = seqio
 mode = zero
-size = 1G
+size = 2G
 bs = 1M

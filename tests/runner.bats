@@ -145,8 +145,8 @@ bad() {
 }
 
 @test "a run over its timeout is killed with everything it started" {
-	# 64M: the corpus takes about a second, bzip2 -9 several more
-	profile slow $'[profile]\nrepeat = 1\ntimeout = 2\n[big]\nworkload = compress\nsize = 64M\nlevel = 9'
+	# a random corpus is written fast and bzip2 -9 chews on it for long
+	profile slow $'[profile]\nrepeat = 1\ntimeout = 3\n[big]\nworkload = compress\nsize = 128M\ncorpus = random'
 	scratch=$BATS_TEST_TMPDIR/scratch-slow
 	SECONDS=0
 	run -1 tb_run --profile-file "$P/slow.profile" --label to \
@@ -157,7 +157,7 @@ bad() {
 	d=$R/runs/0001-to
 	[ "$(jq -r '.instances[0].status' "$d/summary.json")" = timeout ]
 	[ "$(jq -r '.instances[0].reason' "$d/summary.json")" = \
-		"exceeded the timeout of 2 s" ]
+		"exceeded the timeout of 3 s" ]
 	run -0 jq -c 'select(.status == "timeout" and .metric == null)' \
 		"$d/samples.jsonl"
 	[ "${#lines[@]}" -eq 1 ]

@@ -30,8 +30,9 @@ static const struct tb_opt compress_opts[] = {
 	{ "level", TB_OPT_INT, offsetof(struct compress_params, level), 1, 9,
 	  "9", "bzip2 block size level (-1 .. -9)", NULL },
 	{ "corpus", TB_OPT_ENUM, offsetof(struct compress_params, corpus), 0,
-	  0, "mixed", "mixed: text, tables, code and random blocks (about 2.6:1);"
-	  " text: words only; random: incompressible", compress_corpora },
+	  0, "mixed", "mixed: text, tables, code and random blocks (about "
+	  "2.6:1); text: words only; random: incompressible",
+	  compress_corpora },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 

@@ -78,7 +78,8 @@ static int seqio_setup(struct tb_ctx *ctx, void *params)
 	if (p->mode != SEQIO_COPY)
 		return 0;
 	if (p->direct && p->size % 4096 != 0)
-		return tb_fail(ctx, "direct: size must be a multiple of 4K"), -1;
+		return tb_fail(ctx, "direct: size must be a multiple of 4K"),
+		       -1;
 	if (wl_input_file(ctx, "seqio-in", WL_DATA_RANDOM, p->size, &in) < 0)
 		return -1;
 	free(in);
