@@ -107,3 +107,30 @@ rdump() {
 	[[ "$output" == *BENCHBOOT* ]]
 	! grep -q 'TWINBENCH {' "$BATS_FILE_TMPDIR/r3.log"
 }
+
+@test "smoke completes in a 101 MiB VM (the 2008 study's 32-VM size)" {
+	local img=$BATS_FILE_TMPDIR/small.img
+	cp --sparse=always "$O/guest/disk.img" "$img"
+	boot "$img" "$BATS_FILE_TMPDIR/r4" --memory 101
+	[ "$status" -eq 0 ]
+	grep -q 'TWINBENCH-DONE 0001-[a-z0-9_.-]* ok' "$BATS_FILE_TMPDIR/r4.log"
+}
+
+@test "disk.img boots under UEFI (OVMF) through EFI/BOOT/BOOTX64.EFI" {
+	local img=$BATS_FILE_TMPDIR/uefi.img
+	[ -r /usr/share/ovmf/OVMF.fd ]
+	cp --sparse=always "$O/guest/disk.img" "$img"
+	# the UEFI menu (EFI/BOOT/syslinux.cfg) defaults to smoke for this boot
+	local off cfg=$BATS_FILE_TMPDIR/efi.cfg
+	off=$(part_offset "$img" 1)
+	MTOOLS_SKIP_CHECK=1 mtype -i "$img@@$off" ::/EFI/BOOT/syslinux.cfg |
+		sed 's/^DEFAULT .*/DEFAULT smoke/' > "$cfg"
+	MTOOLS_SKIP_CHECK=1 mcopy -o -i "$img@@$off" "$cfg" ::/EFI/BOOT/syslinux.cfg
+	run timeout 600 qemu-system-x86_64 -accel tcg -m 512 -smp 2 \
+		-bios /usr/share/ovmf/OVMF.fd -display none -monitor none \
+		-nic none -no-reboot -serial stdio \
+		-drive "file=$img,format=raw,if=virtio"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"TWINBENCH-DONE 0001-"*" ok"* ]]
+	[[ "$output" == *"BdsDxe"* ]]	# OVMF's boot manager loaded it
+}
