@@ -18,6 +18,8 @@ uint64_t tb_hash_str(const char *s);	/* FNV-1a 64, for deriving seeds */
  * 0 or -errno. */
 int tb_write_file_atomic(const char *dir, const char *name,
 			 const void *data, size_t n);
+/* write() all n bytes, retrying on EINTR and short writes. 0 or -errno. */
+int tb_write_all(int fd, const void *data, size_t n);
 /* Append one line and fsync. 0 or -errno. */
 int tb_append_fsync(int fd, const void *data, size_t n);
 int tb_fsync_dir(const char *dir);

@@ -78,7 +78,7 @@ uint64_t tb_hash_str(const char *s)
 	return h;
 }
 
-static int write_all(int fd, const void *data, size_t n)
+int tb_write_all(int fd, const void *data, size_t n)
 {
 	const char *p = data;
 	ssize_t w;
@@ -123,7 +123,7 @@ int tb_fsync_dir(const char *dir)
 
 int tb_append_fsync(int fd, const void *data, size_t n)
 {
-	int rc = write_all(fd, data, n);
+	int rc = tb_write_all(fd, data, n);
 
 	return rc ? rc : sync_fd(fd);
 }
@@ -135,7 +135,7 @@ static int write_tmp(const char *tmp, const void *data, size_t n)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
-	rc = write_all(fd, data, n);
+	rc = tb_write_all(fd, data, n);
 	if (!rc)
 		rc = sync_fd(fd);
 	if (close(fd) && !rc)

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 O=${O:-out}
 lab=$O/bin/twinbench
 t0() { date +%s.%N; }
-dt() { echo "$(t0) - $1" | bc; }
+dt() { printf "%.2f" "$(echo "$(t0) - $1" | bc)"; }
 row() { printf '%-44s %12s %s\n' "$1" "$2" "$3"; }
 
 make -s O="$O" guest lab >/dev/null

@@ -11,26 +11,6 @@
 
 #define WL_CHUNK (256 * 1024)
 
-int wl_write_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (w == 0)
-			return -EIO;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 double wl_seconds(uint64_t ns)
 {
 	return (double)ns / 1e9;
@@ -49,7 +29,7 @@ static int generate(int fd, uint64_t seed, enum wl_data kind, int64_t size)
 		size_t n = size > WL_CHUNK ? WL_CHUNK : (size_t)size;
 
 		wl_gen_fill(&g, buf, n);
-		rc = wl_write_all(fd, buf, n);
+		rc = tb_write_all(fd, buf, n);
 		size -= (int64_t)n;
 	}
 	free(buf);

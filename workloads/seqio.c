@@ -131,7 +131,7 @@ static int pump(struct tb_ctx *ctx, const struct seqio_params *p,
 		if (n == 0)
 			return tb_fail(ctx, "short input after %lld bytes",
 				       (long long)io->done), -1;
-		rc = wl_write_all(io->out, io->buf, (size_t)n);
+		rc = tb_write_all(io->out, io->buf, (size_t)n);
 		if (rc < 0)
 			return tb_fail(ctx, "write: %s", strerror(-rc)), -1;
 		io->done += n;

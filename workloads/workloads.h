@@ -50,8 +50,6 @@ void wl_gen_fill(struct wl_gen *g, unsigned char *buf, size_t n);
 int wl_input_file(struct tb_ctx *ctx, const char *prefix, enum wl_data kind,
 		  int64_t size, char **path);
 
-/* Write all of buf (retrying short writes). 0 or -errno. */
-int wl_write_all(int fd, const void *buf, size_t n);
 double wl_seconds(uint64_t ns);
 
 #endif
