@@ -57,6 +57,8 @@ include image-builder/image.mk
 include lab/lab.mk
 include tests/tests.mk
 
+$(eval $(call flavour_rules,guest,appliance/modules-guest.list))
+
 -include $(shell find $(B)/musl $(B)/host -name '*.d' -type f 2>/dev/null)
 
 .PHONY: all guest deps source lock-update run test bench clean help

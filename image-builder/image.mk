@@ -2,6 +2,18 @@
 # manifest.json for each flavour under $(O)/<flavour>/.
 
 include image-builder/tools.mk
+# One fragment per further pinned upstream tool (image-builder/tool-NAME.mk).
+include $(sort $(wildcard image-builder/tool-*.mk))
+
+# What else goes into the initramfs, added by the fragments:
+#   IMAGE_FILES += DEST=SRC       one file (DEST without the leading /)
+#   IMAGE_TREES += DEST=SRCDIR    a whole directory; SRCDIR/.stamp must be
+#                                 the target that builds it
+# Mode: 0755 if the source is executable, else 0644.
+IMAGE_FILES ?=
+IMAGE_TREES ?=
+image_srcs = $(foreach f,$(IMAGE_FILES),$(lastword $(subst =, ,$(f)))) \
+	$(foreach t,$(IMAGE_TREES),$(lastword $(subst =, ,$(t)))/.stamp)
 
 LOCK := image-builder/inputs.lock
 lock_file = $(shell awk '$$2 == "$(1)" {print $$4; exit}' $(LOCK))
@@ -58,9 +70,10 @@ $(O)/$(1)/vmlinuz: $(B)/kernel/.stamp
 
 $(B)/$(1)/initramfs/list: $(APPLIANCE_BIN) $(B)/tools/bzip2 \
 		$(B)/tools/mke2fs $(B)/kernel/.stamp $(B)/busybox/.stamp \
-		$(PROFILE_FILES) $(2) $(LOCK) $(IB_SCRIPTS)
+		$(PROFILE_FILES) $(2) $(LOCK) $(IB_SCRIPTS) $$(image_srcs)
 	$$(call msg,GEN,$$@)
 	$$(Q)KROOT=$(KROOT) KREL=$(KREL) MODLISTS="$(2)" \
+		EXTRA_FILES="$(IMAGE_FILES)" EXTRA_TREES="$(IMAGE_TREES)" \
 		APPLIANCE=$(APPLIANCE_BIN) TOOLS=$(B)/tools \
 		BUSYBOX=$(BUSYBOX_BIN) PROFILES=profiles LOCK=$(LOCK) \
 		VERSION=$(VERSION) SEED=$(SEED) \
@@ -92,4 +105,5 @@ $(O)/$(1)/manifest.json: $(B)/$(1)/initramfs/list $(O)/$(1)/vmlinuz \
 	$$(Q)mv $$@.tmp $$@
 endef
 
-$(eval $(call flavour_rules,guest,appliance/modules-guest.list))
+# The flavours are instantiated at the end of the top Makefile, once every
+# fragment has added its IMAGE_FILES and IMAGE_TREES.

@@ -12,6 +12,7 @@
 #   PROFILES        directory of *.profile files
 #   LOCK            image-builder/inputs.lock
 #   VERSION SEED SOURCE_DATE_EPOCH
+# optional: EXTRA_FILES "DEST=SRC ...", EXTRA_TREES "DEST=SRCDIR ..."
 # writes OUTDIR/modules.order, OUTDIR/manifest.json (embedded), OUTDIR/list
 set -euo pipefail
 out=$1 flavour=$2
@@ -39,7 +40,19 @@ entries() {
 		echo "etc/twinbench/profiles/$(basename "$p") $p 0644"
 	done
 	while read -r m; do echo "$m $KROOT/$m 0644"; done < "$out/modules.rel"
+	for f in ${EXTRA_FILES:-}; do
+		echo "${f%%=*} ${f#*=} $(modeof "${f#*=}")"
+	done
+	for t in ${EXTRA_TREES:-}; do
+		src=${t#*=}
+		[ -d "$src" ] || die "$src: missing (needed for /${t%%=*})"
+		(cd "$src" && find . -type f ! -name .stamp | sed 's|^\./||') |
+		while read -r p; do
+			echo "${t%%=*}/$p $src/$p $(modeof "$src/$p")"
+		done
+	done
 }
+modeof() { if [ -x "$1" ]; then echo 0755; else echo 0644; fi; }
 entries | sort > "$out/files"
 while read -r name src mode; do
 	[ -f "$src" ] || die "$src: missing (needed for /$name)"
