@@ -58,10 +58,16 @@ include lab/lab.mk
 include tests/tests.mk
 
 $(eval $(call flavour_rules,guest,appliance/modules-guest.list))
+$(eval $(call flavour_rules,host,appliance/modules-guest.list \
+	appliance/modules-host.list))
+
+.PHONY: formats
+formats: $(foreach f,$(FLAVOURS),formats-$(f))
 
 -include $(shell find $(B)/musl $(B)/host -name '*.d' -type f 2>/dev/null)
 
-.PHONY: all guest deps source lock-update run test bench clean help
+# guest, host: the flavours (image-builder/image.mk)
+.PHONY: all deps source lock-update run test bench clean help
 
 all: guest
 

@@ -21,7 +21,9 @@ static const char usage_text[] =
 	"       twinbench help WORKLOAD        a workload's options\n"
 	"       twinbench check PROFILE_FILE   parse and validate only\n"
 	"       twinbench --version\n"
-	"As PID 1 (the image's /init) it boots the appliance; see README.\n";
+	"As PID 1 (the image's /init) it boots the appliance; see README.\n"
+	"As PID 1 of a container (rootfs.tar) it runs the profile\n"
+	"$TWINBENCH_PROFILE (default: default) with results in /results.\n";
 
 static int usage(int rc)
 {
@@ -107,12 +109,39 @@ static int find_command(const char *name)
 	return -1;
 }
 
+/* PID 1 of a container started from rootfs.tar (LXC, systemd-nspawn,
+ * OpenVZ, ...): container mode with the directory the engine maps at
+ * /results; profile and label from the environment. */
+static int container_init(void)
+{
+	const char *prof = getenv("TWINBENCH_PROFILE");
+	const char *label = getenv("TWINBENCH_LABEL");
+	char *argv[8];
+	int n = 0;
+
+	argv[n++] = "run";
+	argv[n++] = "--results";
+	argv[n++] = "/results";
+	argv[n++] = "--profile";
+	argv[n++] = (char *)(prof && *prof ? prof : "default");
+	if (label && *label) {
+		argv[n++] = "--label";
+		argv[n++] = (char *)label;
+	}
+	argv[n] = NULL;
+	printf("twinbench: PID 1 of a container: run --results /results "
+	       "--profile %s\n", argv[4]);
+	fflush(stdout);
+	return cli_run(n, argv);
+}
+
 int main(int argc, char **argv)
 {
 	int c = argc > 1 ? find_command(argv[1]) : -1;
 
 	if (getpid() == 1 && c < 0)
-		return init_main();
+		return sysinfo_in_container(NULL, 0) ? container_init() :
+			init_main();
 	if (argc > 1 && (!strcmp(argv[1], "--version") ||
 			 !strcmp(argv[1], "version"))) {
 		printf("twinbench %s\n", TB_VERSION);

@@ -24,6 +24,8 @@ BOOT_MIB ?= 64
 RES_MIB ?= 256
 SCRATCH_MIB ?= 2048
 DEFAULT_PROFILE ?= default
+FORMATS := qcow2 vmdk vdi vhdx
+FLAVOURS := guest host
 PROFILE_FILES := $(sort $(wildcard profiles/*.profile))
 MKCPIO := $(B)/bin/mkcpio
 KROOT := $(B)/kernel/root
@@ -61,14 +63,17 @@ kernel: $(B)/kernel/.stamp
 define flavour_rules
 .PHONY: $(1)
 $(1): $(O)/$(1)/vmlinuz $(O)/$(1)/initrd.img $(O)/$(1)/disk.img \
-	$(O)/$(1)/manifest.json
+	$(O)/$(1)/rootfs.tar $(O)/$(1)/manifest.json
+
+.PHONY: formats-$(1)
+formats-$(1): $(foreach f,$(FORMATS),$(O)/$(1)/disk.$(f)) $(O)/$(1)/formats.sha256
 
 $(O)/$(1)/vmlinuz: $(B)/kernel/.stamp
 	$$(call msg,CP,$$@)
 	@mkdir -p $$(@D)
 	$$(Q)cp $(KROOT)/boot/vmlinuz-$(KREL) $$@
 
-$(B)/$(1)/initramfs/list: $(APPLIANCE_BIN) $(B)/tools/bzip2 \
+$(B)/img-$(1)/initramfs/list: $(APPLIANCE_BIN) $(B)/tools/bzip2 \
 		$(B)/tools/mke2fs $(B)/kernel/.stamp $(B)/busybox/.stamp \
 		$(PROFILE_FILES) $(2) $(LOCK) $(IB_SCRIPTS) $$(image_srcs)
 	$$(call msg,GEN,$$@)
@@ -79,7 +84,7 @@ $(B)/$(1)/initramfs/list: $(APPLIANCE_BIN) $(B)/tools/bzip2 \
 		VERSION=$(VERSION) SEED=$(SEED) \
 		bash image-builder/initramfs.sh $$(@D) $(1)
 
-$(O)/$(1)/initrd.img: $(B)/$(1)/initramfs/list $(MKCPIO)
+$(O)/$(1)/initrd.img: $(B)/img-$(1)/initramfs/list $(MKCPIO)
 	$$(call msg,CPIO,$$@)
 	@mkdir -p $$(@D)
 	$$(Q)$(MKCPIO) -t $(SOURCE_DATE_EPOCH) $$< > $$@.cpio
@@ -95,13 +100,26 @@ $(O)/$(1)/disk.img: $(O)/$(1)/vmlinuz $(O)/$(1)/initrd.img \
 		MKE2FS=$(B)/tools/mke2fs \
 		BOOT_MIB=$(BOOT_MIB) RES_MIB=$(RES_MIB) \
 		SCRATCH_MIB=$(SCRATCH_MIB) DEFAULT_PROFILE=$(DEFAULT_PROFILE) \
-		bash image-builder/mkdisk.sh $$@ $(B)/$(1)/disk
+		bash image-builder/mkdisk.sh $$@ $(B)/img-$(1)/disk
 
-$(O)/$(1)/manifest.json: $(B)/$(1)/initramfs/list $(O)/$(1)/vmlinuz \
-		$(O)/$(1)/initrd.img $(O)/$(1)/disk.img image-builder/manifest.sh
+$(O)/$(1)/rootfs.tar: $(B)/img-$(1)/initramfs/list image-builder/mkrootfs.sh
+	$$(call msg,TAR,$$@)
+	$$(Q)bash image-builder/mkrootfs.sh $$< $$@ $(B)/img-$(1)/rootfs
+
+$(foreach f,$(FORMATS),$(O)/$(1)/disk.$(f)): $(O)/$(1)/disk.%: \
+		$(O)/$(1)/disk.img image-builder/formats.sh
+	$$(call msg,CONVERT,$$@)
+	$$(Q)SEED=$(SEED) bash image-builder/formats.sh $$< $$* $$@
+
+$(O)/$(1)/formats.sha256: $(foreach f,$(FORMATS),$(O)/$(1)/disk.$(f))
+	$$(Q)cd $(O)/$(1) && sha256sum $(foreach f,$(FORMATS),disk.$(f)) > formats.sha256
+
+$(O)/$(1)/manifest.json: $(B)/img-$(1)/initramfs/list $(O)/$(1)/vmlinuz \
+		$(O)/$(1)/initrd.img $(O)/$(1)/disk.img $(O)/$(1)/rootfs.tar \
+		image-builder/manifest.sh
 	$$(call msg,GEN,$$@)
-	$$(Q)bash image-builder/manifest.sh $(B)/$(1)/initramfs/manifest.json \
-		$(O)/$(1) vmlinuz initrd.img disk.img > $$@.tmp
+	$$(Q)bash image-builder/manifest.sh $(B)/img-$(1)/initramfs/manifest.json \
+		$(O)/$(1) vmlinuz initrd.img disk.img rootfs.tar > $$@.tmp
 	$$(Q)mv $$@.tmp $$@
 endef
 

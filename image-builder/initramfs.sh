@@ -59,24 +59,25 @@ while read -r name src mode; do
 done < "$out/files"
 
 # The embedded manifest: inputs, and the sha256 of every file beside it.
-inputs=$(grep -v '^[[:space:]]*\(#\|$\)' "$LOCK" | jq -R -s '
+grep -v '^[[:space:]]*\(#\|$\)' "$LOCK" | jq -R -s '
 	split("\n") | map(select(length > 0) | split(" ") |
 	{kind: .[0], name: .[1], version: .[2], file: .[3], sha256: .[4],
-	 license: .[5]})')
-files=$(while read -r name src mode; do
-		printf '/%s %s %s %s\n' "$name" "$(sha256sum < "$src" | cut -c1-64)" \
-			"$(stat -c %s "$src")" "$mode"
-	done < "$out/files" | jq -R -s '
+	 license: .[5]})' > "$out/inputs.json"
+while read -r name src mode; do
+	printf '/%s %s %s %s\n' "$name" "$(sha256sum < "$src" | cut -c1-64)" \
+		"$(stat -c %s "$src")" "$mode"
+done < "$out/files" | jq -R -s '
 	split("\n") | map(select(length > 0) | split(" ") |
-	{path: .[0], sha256: .[1], size: (.[2] | tonumber), mode: .[3]})')
+	{path: .[0], sha256: .[1], size: (.[2] | tonumber), mode: .[3]})' \
+	> "$out/files.json"
 jq -n --arg v "$VERSION" --arg f "$flavour" --arg k "$KREL" \
 	--arg seed "$SEED" --argjson sde "$SOURCE_DATE_EPOCH" \
-	--argjson inputs "$inputs" --argjson files "$files" \
+	--slurpfile inputs "$out/inputs.json" --slurpfile files "$out/files.json" \
 	--rawfile mods "$out/modules.order" '
 	{schema: 1, twinbench: $v, flavour: $f, kernel_release: $k,
-	 source_date_epoch: $sde, seed: $seed, inputs: $inputs,
+	 source_date_epoch: $sde, seed: $seed, inputs: $inputs[0],
 	 modules: ($mods | split("\n") | map(select(length > 0))),
-	 files: $files}' > "$out/manifest.json"
+	 files: $files[0]}' > "$out/manifest.json"
 echo "etc/twinbench/manifest.json $out/manifest.json 0644" >> "$out/files"
 
 # The mkcpio list: every parent directory, then the entries, sorted.

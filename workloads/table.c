@@ -5,6 +5,9 @@
 const struct tb_workload *const wl_table[] = {
 	&wl_compress,
 	&wl_seqio,
+	&wl_fileserver,
+	&wl_build,
+	&wl_oltp,
 	NULL,
 };
 

@@ -16,6 +16,9 @@
 
 extern const struct tb_workload wl_seqio;
 extern const struct tb_workload wl_compress;
+extern const struct tb_workload wl_fileserver;
+extern const struct tb_workload wl_build;
+extern const struct tb_workload wl_oltp;
 
 /* NULL-terminated, in display order. */
 extern const struct tb_workload *const wl_table[];

@@ -4,4 +4,7 @@ WL_SRCS := \
 	workloads/datagen.c \
 	workloads/input.c \
 	workloads/seqio.c \
+	$(sort $(wildcard workloads/fileserver*.c)) \
+	$(sort $(wildcard workloads/build*.c)) \
+	$(sort $(wildcard workloads/oltp*.c)) \
 	workloads/compress.c

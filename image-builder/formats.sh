@@ -1,0 +1,45 @@
+#!/bin/bash
+# formats.sh DISK FORMAT OUT - convert the raw disk.img with qemu-img for
+# another hypervisor, then replace what qemu-img fills in at random with
+# values derived from SEED, so the result is reproducible:
+#   qcow2  QEMU/KVM, Proxmox, libvirt   nothing random
+#   vmdk   VMware                       descriptor CID (8 hex digits)
+#   vdi    VirtualBox                   creation and modification UUIDs
+#   vhdx   Hyper-V                      random GUIDs in headers, region
+#                                       and log entries, each covered by
+#                                       a CRC-32C: left as qemu-img makes it
+# environment: SEED
+set -euo pipefail
+disk=$1 fmt=$2 out=$3
+die() { echo "twinbench: $*" >&2; exit 1; }
+[ -n "${SEED:-}" ] || die "formats.sh: SEED is not set"
+hexof() { printf '%s:%s' "$SEED" "$1" | sha256sum | cut -c1-"$2"; }
+patch_at() { # file offset hexbytes
+	printf '%s' "$3" | xxd -r -p | dd of="$1" bs=1 seek="$2" conv=notrunc \
+		status=none
+}
+
+# qemu-img writes the file name into a VMDK descriptor: convert under the
+# final name in a private directory, then move it into place.
+tmpd=$(mktemp -d "$(dirname "$out")/.formats.XXXXXX")
+trap 'rm -rf "$tmpd"' EXIT
+tmp=$tmpd/$(basename "$out")
+case $fmt in
+qcow2) qemu-img convert -q -f raw -O qcow2 "$disk" "$tmp" ;;
+vmdk)
+	qemu-img convert -q -f raw -O vmdk -o subformat=monolithicSparse \
+		"$disk" "$tmp"
+	off=$(grep -obUa -m1 'CID=[0-9a-f]\{8\}' "$tmp" | cut -d: -f1) ||
+		die "$tmp: no CID in the VMDK descriptor"
+	printf 'CID=%s' "$(hexof vmdk-cid 8)" |
+		dd of="$tmp" bs=1 seek="$off" conv=notrunc status=none ;;
+vdi)
+	qemu-img convert -q -f raw -O vdi "$disk" "$tmp"
+	# VDI 1.1 header: uuid_create at 0x188, uuid_modify at 0x198
+	patch_at "$tmp" $((0x188)) "$(hexof vdi-create 32)"
+	patch_at "$tmp" $((0x198)) "$(hexof vdi-modify 32)" ;;
+vhdx) qemu-img convert -q -f raw -O vhdx "$disk" "$tmp" ;;
+*) die "formats.sh: unknown format '$fmt'" ;;
+esac
+qemu-img check -q "$tmp" || die "$out: qemu-img check failed"
+mv "$tmp" "$out"

@@ -1,0 +1,185 @@
+#!/usr/bin/env bats
+# tests/oltp.bats - the oltp workload (sysbench 0.4 OLTP on the pinned
+# SQLite) in container mode on the build host: tiny runs, option errors,
+# and the proof that the transactions really happened: the database kept
+# in scratch is checked with Debian's sqlite3 shell against the workload's
+# figures, and the shell, replaying the same SQL, makes the same table.
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	load helper
+	command -v sqlite3 >/dev/null ||
+		apt-get install -y -q sqlite3 >/dev/null
+	make_quiet appliance
+}
+
+setup() {
+	load helper
+	TB=$B/appliance/twinbench
+	R=$BATS_TEST_TMPDIR/results
+	S=$BATS_TEST_TMPDIR/scratch
+	P=$BATS_TEST_TMPDIR/p
+	mkdir -p "$P"
+}
+
+# profile NAME [KEY=VALUE...]: $P/NAME.profile with one run of one oltp
+# instance "o"; the options given are on lines 7, 8, ...; table-size 1000
+# and 200 transactions unless given
+profile() {
+	local name=$1 kv
+	shift
+	{
+		printf '[profile]\nrepeat = 1\nseed = 3\ntimeout = 300\n'
+		printf '[o]\nworkload = oltp\n'
+		for kv in "$@"; do
+			printf '%s = %s\n' "${kv%%=*}" "${kv#*=}"
+		done
+		[[ " $* " == *" table-size="* ]] ||
+			printf 'table-size = 1000\n'
+		[[ " $* " == *" transactions="* ]] ||
+			printf 'transactions = 200\n'
+	} >"$P/$name.profile"
+}
+
+# tb_run NAME: run $P/NAME.profile, results in $R, scratch kept in $S
+tb_run() {
+	"$TB" run --results "$R" --scratch "$S" --keep-scratch \
+		--profile-file "$P/$1.profile" --label "$1"
+}
+
+# metric NAME: value of metric NAME of the last run's only instance
+metric() {
+	jq -r --arg m "$1" 'select(.metric == $m) | .value' \
+		"$R"/runs/*/samples.jsonl | tail -1
+}
+
+# db SQL: ask Debian's sqlite3 shell about the kept database
+db() {
+	sqlite3 "$S/o/oltp.db" "$1"
+}
+
+@test "oltp is listed, with its options" {
+	run -0 "$TB" list
+	[[ $output == *oltp* ]]
+	run -0 "$TB" help oltp
+	for o in threads transactions table-size time journal sync cache \
+		script; do
+		[[ $output == *"$o"* ]]
+	done
+}
+
+@test "bad options: check names the file and line" {
+	local bad=(threads=0 threads=65 transactions=0 table-size=99
+		table-size=1000001 time=-1 journal=memory sync=extra
+		cache=1K cache=1G)
+	for kv in "${bad[@]}"; do
+		profile bad "$kv"
+		run -1 "$TB" check "$P/bad.profile"
+		[[ $output == "$P/bad.profile:7: "* ]]
+		[[ $output == *"${kv%%=*}"* ]]
+	done
+	profile good threads=64 journal=delete sync=off cache=64K time=5
+	run -0 "$TB" check "$P/good.profile"
+}
+
+@test "one thread: ok, every metric, 19 queries per transaction" {
+	profile t1
+	run -0 tb_run t1
+	[ "$(jq -r .status "$R"/runs/*/summary.json)" = ok ]
+	run -0 jq -sr '[.[].metric] | sort | join(",")' \
+		"$R"/runs/*/samples.jsonl
+	[ "$output" = "committed,k_sum,latency_p95,qps,retries,seconds,tps" ]
+	[ "$(metric committed)" = 200 ]
+	[ "$(metric retries)" = 0 ]
+	# 14 reads and 5 writes per transaction, as sysbench 0.4 counts them
+	run -0 jq -ns --argjson q "$(metric qps)" --argjson t "$(metric tps)" \
+		'($q / $t - 19) | fabs < 1e-6'
+	[ "$output" = true ]
+	run -0 jq -ns --argjson l "$(metric latency_p95)" '$l > 0'
+	[ "$output" = true ]
+}
+
+@test "two threads: ok, and the table is consistent" {
+	profile t2 threads=2 transactions=300
+	run -0 tb_run t2
+	[ "$(jq -r .status "$R"/runs/*/summary.json)" = ok ]
+	[ "$(metric committed)" = 300 ]
+	[ "$(db 'PRAGMA integrity_check')" = ok ]
+	[ "$(db 'SELECT COUNT(*) FROM sbtest')" = 1000 ]
+	[ "$(db 'SELECT SUM(k) FROM sbtest')" = "$(metric k_sum)" ]
+}
+
+@test "rollback journal, two threads, no sync: ok" {
+	profile jd threads=2 journal=delete sync=off
+	run -0 tb_run jd
+	[ "$(jq -r .status "$R"/runs/*/summary.json)" = ok ]
+	[ "$(metric committed)" = 200 ]
+	[ "$(db 'PRAGMA journal_mode')" = delete ]
+	[ "$(db 'SELECT SUM(k) FROM sbtest')" = "$(metric k_sum)" ]
+}
+
+# The workload checks its table after the run; here Debian's sqlite3
+# shell does it again from outside, then replays the same table and
+# transactions (the script option) and must end with the same rows.
+@test "the transactions really happened: the sqlite3 shell agrees" {
+	local sql=$BATS_TEST_TMPDIR/sql ref=$BATS_TEST_TMPDIR/ref.db
+	local q='SELECT id, k, c, pad FROM sbtest ORDER BY id'
+	profile v script="$sql"
+	run -0 tb_run v
+	[ "$(metric committed)" = 200 ]
+	k=$(metric k_sum)
+	[ "$k" -gt 0 ]
+	[ "$k" -le 400 ]
+	[ "$(db 'PRAGMA integrity_check')" = ok ]
+	[ "$(db 'SELECT COUNT(*), MIN(id), MAX(id) FROM sbtest')" = \
+		"1000|1|1000" ]
+	[ "$(db 'SELECT SUM(k) FROM sbtest')" = "$k" ]
+	# re-inserted rows (sysbench's pad) exist, at most one per transaction
+	n=$(db "SELECT COUNT(*) FROM sbtest WHERE pad LIKE 'aaaaaaaaaaff%'")
+	[ "$n" -ge 1 ]
+	[ "$n" -le 200 ]
+	# the same table and transactions, replayed by the shell alone
+	[ "$(grep -c '^BEGIN; .*; COMMIT;$' "$sql.run.sql")" = 200 ]
+	run -0 sh -c 'sqlite3 -bail "$1" <"$2.init.sql" >/dev/null' sh \
+		"$ref" "$sql"
+	initial=$(sqlite3 "$ref" "$q" | sha256sum)
+	[ "$(sqlite3 "$ref" 'SELECT SUM(k) FROM sbtest')" = 0 ]
+	run -0 sh -c 'sqlite3 -bail "$1" <"$2.run.sql" >/dev/null' sh \
+		"$ref" "$sql"
+	theirs=$(sqlite3 "$ref" "$q" | sha256sum)
+	ours=$(db "$q" | sha256sum)
+	[ "$theirs" != "$initial" ]
+	[ "$ours" = "$theirs" ]
+}
+
+@test "a change behind the workload's back fails its check" {
+	profile tamper transactions=1000000000 time=3 sync=off
+	tb_run tamper >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	pid=$!
+	# once the table exists, add 1000 to one k (the shell waits for locks)
+	for _ in $(seq 100); do
+		if sqlite3 -cmd '.timeout 5000' "file:$S/o/oltp.db?mode=rw" \
+			'UPDATE sbtest SET k = k + 1000 WHERE id = 1' \
+			2>/dev/null; then
+			break
+		fi
+		sleep 0.1
+	done
+	st=0
+	wait "$pid" || st=$?
+	[ "$st" -eq 1 ]
+	run -0 jq -r '.instances[0] | .status + " " + .reason' \
+		"$R"/runs/*/summary.json
+	[[ $output == "failed "*"verify"*"SUM(k) is "*", expected "* ]]
+}
+
+@test "time limits the run" {
+	profile tl transactions=1000000000 time=1 sync=off
+	run -0 tb_run tl
+	c=$(metric committed)
+	[ "$c" -gt 0 ]
+	[ "$c" -lt 1000000000 ]
+	run -0 jq -ns --argjson s "$(metric seconds)" '$s >= 1 and $s < 3'
+	[ "$output" = true ]
+	[ "$(db 'SELECT COUNT(*) FROM sbtest')" = 1000 ]
+}

@@ -1,0 +1,45 @@
+/* fileserver.h - reading dbench 4.0's output (fileserver_out.c).
+ *
+ * dbench prints a progress line every second, then a table of the
+ * operations its clients completed in the timed phase, then one summary:
+ *
+ *    Operation      Count    AvgLat    MaxLat
+ *    ----------------------------------------
+ *    NTCreateX      12180     0.120    36.405
+ *    ...
+ *   Throughput 127.601 MB/sec  2 clients  2 procs  max_latency=59.659 ms
+ *
+ * The parser is fed one line at a time, keeps what the report needs and
+ * says which lines are worth showing on the console.
+ */
+#ifndef FILESERVER_H
+#define FILESERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FS_LINE 256
+
+struct fs_out {
+	int table;		/* 0 before, 1 in, 2 after the op table */
+	int rows;		/* rows of the table */
+	int bad_row;		/* a table row did not parse */
+	uint64_t ops;		/* sum of the Count column */
+	int have_summary;	/* the Throughput line was seen */
+	double mbps;		/* Throughput, MB/s (10^6 bytes) */
+	long clients;		/* "N clients" of the Throughput line */
+	double max_latency_ms;	/* max_latency= of the Throughput line */
+	char last[FS_LINE];	/* last non-empty line */
+	char first_error[FS_LINE];	/* first line reporting an error */
+};
+
+void fs_out_init(struct fs_out *o);
+/* Take one line (without newline).  Returns 1 when it is worth showing
+ * on the console, 0 for blank lines and the once-a-second progress lines. */
+int fs_out_line(struct fs_out *o, const char *line);
+/* 0 when the output holds a complete result for `clients` clients, else
+ * -1 with what is missing in why. */
+int fs_out_check(const struct fs_out *o, long clients, char *why,
+		 size_t whylen);
+
+#endif

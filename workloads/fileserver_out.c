@@ -1,0 +1,172 @@
+/* fileserver_out.c - parse dbench 4.0's output (see fileserver.h). */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fileserver.h"
+
+/* Printed when semget() returns id 0, which is a valid id: harmless (the
+ * first semaphore set of a fresh IPC namespace, e.g. right after boot). */
+#define FS_BARRIER_QUIRK "failed to create barrier semaphore"
+
+void fs_out_init(struct fs_out *o)
+{
+	memset(o, 0, sizeof(*o));
+}
+
+static void keep(char *dst, const char *s)
+{
+	snprintf(dst, FS_LINE, "%s", s);
+}
+
+static const char *skip_blanks(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+static int blank(const char *s)
+{
+	return *skip_blanks(s) == '\0';
+}
+
+/* "   2      9073   130.18 MB/sec  execute   1 sec  latency 59.659 ms",
+ * "   2  cleanup   3 sec", "1 of 2 processes prepared for launch   0 sec" */
+static int is_progress(const char *line)
+{
+	const char *s = skip_blanks(line);
+
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	return strstr(s, " MB/sec  warmup ") || strstr(s, " MB/sec  execute ") ||
+	       strstr(s, "  cleanup ") ||
+	       strstr(s, " processes prepared for launch ");
+}
+
+/* " NTCreateX      12180     0.120    36.405" */
+static void table_row(struct fs_out *o, const char *line)
+{
+	char name[64];
+	unsigned long long count;
+	double avg, max;
+	int end = 0;
+
+	if (sscanf(line, " %63s %llu %lf %lf%n", name, &count, &avg, &max,
+		   &end) != 4 || !blank(line + end) || max < 0 || avg < 0) {
+		o->bad_row = 1;
+		return;
+	}
+	o->rows++;
+	o->ops += count;
+}
+
+/* "Throughput 127.601 MB/sec  2 clients  2 procs  max_latency=59.659 ms",
+ * possibly with " (sync open)" or " (sync dirs)" after MB/sec */
+static int summary(struct fs_out *o, const char *line)
+{
+	const char *p;
+	char *end;
+	double mbps, lat;
+	long n;
+
+	if (strncmp(line, "Throughput ", 11) != 0)
+		return 0;
+	mbps = strtod(line + 11, &end);
+	if (end == line + 11 || strncmp(end, " MB/sec", 7) != 0)
+		return 0;
+	for (p = end + 7; *p && !isdigit((unsigned char)*p); p++)
+		;
+	n = strtol(p, &end, 10);
+	if (end == p || strncmp(end, " clients", 8) != 0)
+		return 0;
+	p = strstr(end, "max_latency=");
+	if (!p)
+		return 0;
+	lat = strtod(p + 12, &end);
+	if (end == p + 12 || strncmp(end, " ms", 3) != 0)
+		return 0;
+	o->have_summary = 1;
+	o->mbps = mbps;
+	o->clients = n;
+	o->max_latency_ms = lat;
+	return 1;
+}
+
+static int expected(const char *line)
+{
+	static const char *const normal[] = {
+		"dbench version ", "Running for ", "releasing clients",
+		FS_BARRIER_QUIRK, NULL,
+	};
+	size_t i;
+
+	for (i = 0; normal[i]; i++)
+		if (!strncmp(line, normal[i], strlen(normal[i])))
+			return 1;
+	return 0;
+}
+
+static void table_line(struct fs_out *o, const char *line)
+{
+	const char *s = skip_blanks(line);
+
+	if (blank(s))
+		o->table = 2;
+	else if (strncmp(s, "----", 4) != 0)
+		table_row(o, line);
+}
+
+int fs_out_line(struct fs_out *o, const char *line)
+{
+	const char *s = skip_blanks(line);
+
+	if (!blank(line))
+		keep(o->last, line);
+	if (is_progress(line))
+		return 0;
+	if (o->table == 1) {
+		table_line(o, line);
+		return o->table == 1;
+	}
+	if (o->table == 0 && !strncmp(s, "Operation ", 10) &&
+	    strstr(s, " Count ")) {
+		o->table = 1;
+		return 1;
+	}
+	if (blank(line))
+		return 0;
+	if (summary(o, line) || expected(line))
+		return 1;
+	if (!o->first_error[0])
+		keep(o->first_error, line);
+	return 1;
+}
+
+int fs_out_check(const struct fs_out *o, long clients, char *why,
+		 size_t whylen)
+{
+	const char *miss = NULL;
+
+	if (o->table == 0)
+		miss = "no operations table";
+	else if (o->bad_row || o->rows == 0)
+		miss = "an unreadable operations table";
+	else if (!o->have_summary)
+		miss = "no Throughput line";
+	if (miss) {
+		snprintf(why, whylen, "%s", miss);
+		return -1;
+	}
+	if (o->clients != clients) {
+		snprintf(why, whylen, "%ld clients reported, %ld asked for",
+			 o->clients, clients);
+		return -1;
+	}
+	if (o->mbps <= 0 || o->ops == 0) {
+		snprintf(why, whylen, "nothing measured (%.3f MB/s, %llu ops)",
+			 o->mbps, (unsigned long long)o->ops);
+		return -1;
+	}
+	return 0;
+}
