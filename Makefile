@@ -54,10 +54,12 @@ include lib/lib.mk
 include workloads/workloads.mk
 include appliance/appliance.mk
 include image-builder/image.mk
+include image-builder/media.mk
 include lab/lab.mk
 include tests/tests.mk
 
 $(eval $(call flavour_rules,guest,appliance/modules-guest.list))
+$(eval $(call media_rules,guest))
 $(eval $(call flavour_rules,host,appliance/modules-guest.list \
 	appliance/modules-host.list))
 
@@ -96,7 +98,9 @@ help:
 	@echo '  lock-update  re-pin image-builder/inputs.lock to the archive of today'
 	@echo
 	@echo 'Build:'
-	@echo '  all, guest   guest flavour: $(O)/guest/{vmlinuz,initrd.img,disk.img,manifest.json}'
+	@echo '  all, guest   guest flavour: $(O)/guest/{vmlinuz,initrd.img,disk.img,rootfs.tar,manifest.json}'
+	@echo '  host         host flavour (guest + bare-metal drivers) in $(O)/host/'
+	@echo '  formats      disk.{qcow2,vmdk,vdi,vhdx} of both flavours'
 	@echo '  appliance    the static appliance binaries only'
 	@echo '  tools        the static upstream tools (bzip2, mke2fs) only'
 	@echo '  lab          the host-side twinbench command'

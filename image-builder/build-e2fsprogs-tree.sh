@@ -41,6 +41,8 @@ VERSION=$(basename "$SRC")
 VERSION=${VERSION#*_}
 T=$BLD/tree
 REC=$BLD/record
+# tcc would add these to its search paths
+unset CPATH C_INCLUDE_PATH LIBRARY_PATH
 
 tools_unpack
 mkdir -p "$T" "$REC" "$BLD/bin"

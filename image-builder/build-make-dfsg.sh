@@ -21,6 +21,8 @@ set -eu
 [ $# -eq 4 ] || die "usage: build-make-dfsg.sh DSC SRCDIR BUILDDIR OUT"
 tools_start make-dfsg "$1" "$2" "$3" "$4"
 CC=${MUSL_CC:-musl-gcc}
+# gcc would add these to its search paths
+unset CPATH C_INCLUDE_PATH LIBRARY_PATH
 for t in autoreconf automake autopoint; do
 	command -v "$t" >/dev/null ||
 		die "make-dfsg: $t is missing (run 'make deps')"

@@ -30,6 +30,8 @@ tools_start tcc "$1" "$2" "$3" "$4"
 rm -rf "$CCDIR_ARG"
 CCDIR=$(abs "$CCDIR_ARG")
 CC=${MUSL_CC:-musl-gcc}
+# tcc would add these to its search paths (and gcc too)
+unset CPATH C_INCLUDE_PATH LIBRARY_PATH
 TCCDIR=/usr/lib/twinbench-cc
 
 tools_unpack

@@ -63,7 +63,8 @@ kernel: $(B)/kernel/.stamp
 define flavour_rules
 .PHONY: $(1)
 $(1): $(O)/$(1)/vmlinuz $(O)/$(1)/initrd.img $(O)/$(1)/disk.img \
-	$(O)/$(1)/rootfs.tar $(O)/$(1)/manifest.json
+	$(O)/$(1)/rootfs.tar $(O)/$(1)/manifest.json \
+	$(O)/$(1)/twinbench.iso $(O)/$(1)/pxe/.stamp
 
 .PHONY: formats-$(1)
 formats-$(1): $(foreach f,$(FORMATS),$(O)/$(1)/disk.$(f)) $(O)/$(1)/formats.sha256

@@ -36,21 +36,42 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/media-lib.sh"
 [ $# -eq 2 ] || die "usage: mkiso.sh OUT.iso WORKDIR"
 iso=$1 work=$2
-need VMLINUZ INITRD PROFILES SYSLINUX SEED SOURCE_DATE_EPOCH
+need VMLINUZ INITRD PROFILES SYSLINUX SDBOOT SEED SOURCE_DATE_EPOCH
 VOLID=${VOLID:-TWINBENCH}
 export LC_ALL=C TZ=UTC
 rm -rf "$work" && mkdir -p "$work"
 work=$(cd "$work" && pwd)
 S=$SYSLINUX/usr/lib
 
+# sdboot_config DIR: systemd-boot's loader.conf and one entry per profile,
+# with the same kernel parameters as the syslinux menus
+sdboot_config() {
+	local p n
+	mkdir -p "$1/loader/entries"
+	{
+		echo "default ${DEFAULT_PROFILE:-default}.conf"
+		echo "timeout 3"
+		echo "editor no"
+	} > "$1/loader/loader.conf"
+	for p in "$PROFILES"/*.profile; do
+		n=$(basename "$p" .profile)
+		{
+			echo "title twinbench $n"
+			echo "linux /vmlinuz"
+			echo "initrd /initrd.img"
+			echo "options console=tty0 console=ttyS0,115200 bench.profile=$n quiet"
+		} > "$1/loader/entries/$n.conf"
+	done
+}
+
 make_efi() { # the El Torito UEFI image
 	local t=$work/efi
 	mkdir -p "$t/EFI/BOOT"
 	cp "$VMLINUZ" "$t/vmlinuz"
 	cp "$INITRD" "$t/initrd.img"
-	cp "$S/SYSLINUX.EFI/efi64/syslinux.efi" "$t/EFI/BOOT/BOOTX64.EFI"
-	cp "$S/syslinux/modules/efi64/ldlinux.e64" "$t/EFI/BOOT/"
-	boot_menu /vmlinuz /initrd.img > "$t/EFI/BOOT/syslinux.cfg"
+	cp "$SDBOOT/usr/lib/systemd/boot/efi/systemd-bootx64.efi" \
+		"$t/EFI/BOOT/BOOTX64.EFI"
+	sdboot_config "$t"
 	set_times "$t"
 	fat_image "$work/tree/efi.img" BENCHBOOT "$t"
 }

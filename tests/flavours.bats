@@ -68,7 +68,8 @@ userland() {
 	mkdir -p "$t/results" "$t/proc"
 	run timeout 300 env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin container=lxc TWINBENCH_PROFILE=smoke \
 		unshare --pid --fork --mount chroot "$t" /bin/sh -c \
-		'/bin/busybox mount -t proc proc /proc && exec /init'
+		'/bin/busybox mount -t proc proc /proc && # what an engine provides:
+		 /bin/busybox mount -t devtmpfs dev /dev && exec /init'
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"PID 1 of a container"* ]]
 	local r

@@ -49,12 +49,14 @@ static int make_cmd_init(struct make_cmd *mc, const struct build_paths *bp,
 	return 0;
 }
 
-/* In the child: output to log, nothing inherited from an outer make. */
+/* In the child: output to log, nothing inherited from an outer make, and
+ * none of the search paths tcc would add from the environment. */
 static void exec_make(char *const *argv, const char *log)
 {
 	static const char *const vars[] = {
 		"MAKEFLAGS", "MFLAGS", "GNUMAKEFLAGS", "MAKELEVEL",
-		"MAKEOVERRIDES", "MAKEFILES", NULL,
+		"MAKEOVERRIDES", "MAKEFILES", "CPATH", "C_INCLUDE_PATH",
+		"LIBRARY_PATH", NULL,
 	};
 	int o = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	int n = open("/dev/null", O_RDONLY);

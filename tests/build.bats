@@ -1,0 +1,214 @@
+#!/usr/bin/env bats
+# tests/build.bats - the `build` workload (kernel-build-like: make -jN with
+# tcc over e2fsprogs) in container mode on the build host, and the static
+# make, tcc, tcc -B directory and code base it runs.
+bats_require_minimum_version 1.5.0
+load helper
+
+LOCK=$REPO/image-builder/inputs.lock
+
+# skip in setup_file fails instead on bats 1.8.2 (Debian 12; bats-core
+# issue 686): setup_file leaves the reason in BUILD_SKIP, setup skips.
+setup_file() {
+	export BUILD_SKIP=
+	if ! command -v musl-gcc >/dev/null ||
+		! command -v autoreconf >/dev/null; then
+		[ -x "$B/tools/tcc" ] && [ -f "$B/lib/twinbench-build/.stamp" ] ||
+			BUILD_SKIP="no tcc or code base in $B, and musl-gcc or autoreconf is missing ('make deps')"
+	else
+		make_quiet tools appliance
+	fi
+}
+
+setup() {
+	[ -z "$BUILD_SKIP" ] || skip "$BUILD_SKIP"
+	TB=$B/appliance/twinbench
+	CCDIR=$B/lib/twinbench-cc
+	TREE=$B/lib/twinbench-build
+	P=$BATS_TEST_TMPDIR/p.profile
+	R=$BATS_TEST_TMPDIR/results
+}
+
+# pinned VERSION of PKG (kind src or bin), without epoch
+pinned() {
+	local v
+	v=$(awk -v k="$1" -v p="$2" '$1 == k && $2 == p { print $3; exit }' \
+		"$LOCK")
+	echo "${v#*:}"
+}
+
+# profile TEXT...: $P with a [profile] section and the given lines
+profile() {
+	printf '[profile]\nrepeat = 1\ntimeout = 600\nseed = 1\n\n' >"$P"
+	printf '%s\n' "$@" >>"$P"
+}
+
+# tb_run BINDIR: container-mode run of $P; the run directory in $RUN
+tb_run() {
+	run "$TB" run --results "$R" --bindir "$1" --profile-file "$P" \
+		--label t
+	RUN=$(echo "$R"/runs/0001-t)
+}
+
+# metric NAME: its value in the run's samples
+metric() {
+	jq -r --arg m "$1" 'select(.metric == $m) | .value' \
+		"$RUN/samples.jsonl"
+}
+
+# spy_bindir DIR: DIR/bin with tcc, and a make that runs the real make,
+# then writes how many .o files the tree it built has to DIR/objects and
+# keeps one of them as DIR/sample.o; DIR/lib/ links to the payload, as
+# <bindir>/../lib/ is where the workload looks by default
+spy_bindir() {
+	mkdir -p "$1/bin" "$1/lib"
+	ln -s "$B/tools/tcc" "$1/bin/tcc"
+	ln -s "$CCDIR" "$1/lib/twinbench-cc"
+	ln -s "$TREE" "$1/lib/twinbench-build"
+	cat >"$1/bin/make" <<-EOF
+		#!/bin/bash
+		"$B/tools/make" "\$@"
+		rc=\$?
+		while [ \$# -gt 0 ]; do
+			[ "\$1" = -C ] && dir=\$2
+			shift
+		done
+		find "\$dir" -name '*.o' | wc -l >"$1/objects"
+		o=\$(find "\$dir" -name '*.o' | head -1)
+		[ -z "\$o" ] || cp "\$o" "$1/sample.o"
+		exit \$rc
+	EOF
+	chmod +x "$1/bin/make"
+}
+
+@test "make, tcc are static, stripped and the pinned versions" {
+	local t v
+	for t in "$B/tools/make" "$B/tools/tcc"; do
+		run -0 readelf -lW "$t"
+		[[ "$output" != *INTERP* ]]
+		run -0 file -b "$t"
+		[[ "$output" == *"statically linked"* ]]
+		[[ "$output" == *", stripped"* ]]
+	done
+	v=$(pinned src make-dfsg)
+	[ -n "$v" ]
+	run -0 "$B/tools/make" --version
+	[ "${lines[0]}" = "GNU Make ${v%-*}" ]
+	v=$(pinned src tcc)
+	[ -n "$v" ]
+	run -0 "$B/tools/tcc" -v
+	[[ "$output" == "tcc version ${v%%+*} (x86_64 Linux)" ]]
+	# tcc's default directory is where the appliance has it
+	run -0 "$B/tools/tcc" -print-search-dirs
+	[[ "$output" == *"install: /usr/lib/twinbench-cc"* ]]
+	# the musl-dev shipped is the musl the tools are built with
+	v=$(pinned bin musl-dev)
+	[ -n "$v" ]
+	[ "$(dpkg-query -W -f '${Version}' musl-tools)" = "$v" ]
+	cmp "$CCDIR/musl/include/stdio.h" \
+		/usr/include/x86_64-linux-musl/stdio.h
+}
+
+@test "tcc -B makes ELF relocatable objects of the tree and static programs" {
+	local d=$BATS_TEST_TMPDIR/tree
+	cp -R "$TREE" "$d"
+	run -0 "$B/tools/make" -C "$d" TCC="$B/tools/tcc" CCDIR="$CCDIR" \
+		lib/et/com_err.o misc/uuidgen
+	run -0 readelf -h "$d/lib/et/com_err.o"
+	[[ "$output" == *"Type:"*"REL (Relocatable file)"* ]]
+	[[ "$output" == *"Machine:"*"X86-64"* ]]
+	run -0 nm "$d/lib/et/com_err.o"
+	[[ "$output" == *" T com_err"* ]]
+	run -0 file -b "$d/misc/uuidgen"
+	[[ "$output" == *"statically linked"* ]]
+	run -0 "$d/misc/uuidgen" -r
+	[[ "$output" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}- ]]
+}
+
+@test "container mode, files=20 jobs=2: ok, files is the number of objects made" {
+	local s=$BATS_TEST_TMPDIR/spy
+	spy_bindir "$s"
+	profile '[b]' 'workload = build' 'files = 20' 'jobs = 2'
+	tb_run "$s/bin"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$RUN/DONE")" = ok ]
+	[ "$(metric files)" = 20 ]
+	[ "$(cat "$s/objects")" = 20 ]
+	[ "$(metric jobs)" = 2 ]
+	run -0 readelf -h "$s/sample.o"
+	[[ "$output" == *"REL (Relocatable file)"* ]]
+	# seconds and files_per_s agree
+	run -0 jq -e -s 'map({(.metric): .value}) | add |
+		.seconds > 0 and ((.files / .seconds) - .files_per_s | fabs) <
+		0.01 * .files_per_s' "$RUN/samples.jsonl"
+}
+
+@test "container mode, every object with link=yes, jobs=2 (time in the TAP)" {
+	local s=$BATS_TEST_TMPDIR/spy n
+	spy_bindir "$s"
+	n=$(wc -l <"$TREE/objects.list")
+	[ "$n" -gt 200 ]
+	profile '[b]' 'workload = build' 'jobs = 2' 'link = yes'
+	tb_run "$s/bin"
+	[ "$status" -eq 0 ]
+	[ "$(metric files)" = "$n" ]
+	[ "$(cat "$s/objects")" = "$n" ]
+	echo "# build: $n objects and $(wc -l <"$TREE/programs.list") programs, jobs=2: $(metric seconds) s" >&3
+}
+
+@test "without the code base the run is skipped, saying why" {
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	ln -s "$B/tools/tcc" "$B/tools/make" "$BATS_TEST_TMPDIR/bin/"
+	profile '[b]' 'workload = build' 'files = 1'
+	tb_run "$BATS_TEST_TMPDIR/bin"
+	run -0 jq -r '.instances[0] | "\(.status) \(.reason)"' \
+		"$RUN/summary.json"
+	[[ "$output" == "skipped $BATS_TEST_TMPDIR/bin/../lib/twinbench-cc: not found"* ]]
+}
+
+@test "a compile error fails the run with the compiler's message" {
+	local t=$BATS_TEST_TMPDIR/bad f
+	cp -R "$TREE" "$t"
+	f=$(head -1 "$t/objects.list")
+	f=$(awk -v o="$f" '$1 == o ":" { print $2; exit }' "$t/Makefile")
+	[ -f "$t/$f" ]
+	echo 'int twinbench_broken(void) { return undeclared_x; }' >>"$t/$f"
+	profile '[b]' 'workload = build' 'files = 3' "tree = $t"
+	tb_run "$B/tools"
+	[ "$status" -ne 0 ]
+	run -0 jq -r '.instances[0] | "\(.status) \(.reason)"' \
+		"$RUN/summary.json"
+	[[ "$output" == "failed make: exit status 2: $f:"*"error: 'undeclared_x' undeclared"* ]]
+}
+
+@test "option errors: check names the file and line" {
+	local bad
+	for bad in 'jobs = 257' 'jobs = -1' 'files = -2' 'link = maybe'; do
+		profile '[b]' 'workload = build' "$bad"
+		run -1 "$TB" check "$P"
+		[[ "$output" == *"p.profile:8: ${bad%% *}: "* ]]
+	done
+	profile '[b]' 'workload = build' 'files = 5' 'link = yes'
+	run -0 "$TB" check "$P"
+	tb_run "$B/tools"
+	[ "$status" -ne 0 ]
+	run -0 jq -r '.instances[0].reason' "$RUN/summary.json"
+	[ "$output" = "link=yes needs files=0 (every object)" ]
+	profile '[b]' 'workload = build' 'files = 100000'
+	tb_run "$B/tools"
+	run -0 jq -r '.instances[0].reason' "$RUN/summary.json"
+	[[ "$output" == "files: 100000 is more than the "*" objects of "* ]]
+}
+
+@test "a second build elsewhere gives the same make, tcc and trees" {
+	command -v musl-gcc >/dev/null || skip "musl-gcc missing ('make deps')"
+	local o2=$BATS_FILE_TMPDIR/o2 t
+	run -0 make -C "$REPO" O="$o2" "$o2/build/tools/make" \
+		"$o2/build/lib/twinbench-build/.stamp"
+	cmp "$B/tools/make" "$o2/build/tools/make"
+	cmp "$B/tools/tcc" "$o2/build/tools/tcc"
+	for t in twinbench-cc twinbench-build; do
+		diff -r "$B/lib/$t" "$o2/build/lib/$t"
+	done
+	[ -s "$o2/build/build/build-tree/build.log" ]
+}
