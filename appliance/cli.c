@@ -8,6 +8,7 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@ struct cli_opts {
 	const char *results, *profile, *profile_file, *label;
 	const char *scratch, *bindir, *profiles_dir;
 	int keep_scratch;
+	char bindir_abs[PATH_MAX];	/* workloads run with cwd = scratch */
 };
 
 static const struct option long_opts[] = {
@@ -57,6 +59,8 @@ static int parse_opts(int argc, char **argv, struct cli_opts *o)
 	}
 	if (optind != argc || !o->results || (o->profile && o->profile_file))
 		return -1;
+	if (realpath(o->bindir, o->bindir_abs))
+		o->bindir = o->bindir_abs;
 	return 0;
 }
 
@@ -82,6 +86,14 @@ static int setup_scratch(struct app *a, const struct cli_opts *o)
 		if (!a->scratch)
 			return -ENOMEM;
 		rc = tb_mkdir_p(a->scratch, 0755);
+		if (rc == 0) {	/* absolute, like the bindir */
+			char *abs = realpath(a->scratch, NULL);
+
+			if (!abs)
+				return -errno;
+			free(a->scratch);
+			a->scratch = abs;
+		}
 		return rc;
 	}
 	a->scratch = tb_strdupf("%s/twinbench-XXXXXX", tmp && *tmp ? tmp :

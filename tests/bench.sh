@@ -39,3 +39,9 @@ while IFS= read -r line; do
 done < <("$lab" run --profile smoke --out "$img.res" "$img" 2>&1)
 rm -rf "$img.res"
 row "QEMU start to DONE, smoke, from disk.img" "${done_at:-never}" s
+
+echo
+printf '%-10s %-28s %12s %12s %8s  %s\n' workload what ours reference ratio note
+for b in tests/bench/*.sh; do
+	O=$O bash "$b" || echo "# $b failed"
+done

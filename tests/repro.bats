@@ -23,7 +23,7 @@ setup_file() {
 
 build() {
 	make -C "$1" O="$2" DL_DIR="$REPO/dl" SOURCE_DATE_EPOCH="$SDE" \
-		VERSION="$VER" guest > "$2.log" 2>&1 || {
+		VERSION="$VER" guest host formats > "$2.log" 2>&1 || {
 		cat "$2.log" >&2
 		return 1
 	}
@@ -31,8 +31,10 @@ build() {
 
 @test "two builds in different directories give identical artefacts" {
 	local t=$BATS_FILE_TMPDIR f
-	for f in vmlinuz initrd.img disk.img manifest.json; do
+	for f in vmlinuz initrd.img disk.img rootfs.tar manifest.json \
+		disk.qcow2 disk.vmdk disk.vdi; do
 		cmp "$t/one/out/guest/$f" "$t/two/out/guest/$f"
+		cmp "$t/one/out/host/$f" "$t/two/out/host/$f"
 	done
 }
 
