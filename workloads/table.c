@@ -8,6 +8,8 @@ const struct tb_workload *const wl_table[] = {
 	&wl_fileserver,
 	&wl_build,
 	&wl_oltp,
+	&wl_netstream,
+	&wl_transfer,
 	NULL,
 };
 

@@ -19,6 +19,8 @@ extern const struct tb_workload wl_compress;
 extern const struct tb_workload wl_fileserver;
 extern const struct tb_workload wl_build;
 extern const struct tb_workload wl_oltp;
+extern const struct tb_workload wl_netstream;
+extern const struct tb_workload wl_transfer;
 
 /* NULL-terminated, in display order. */
 extern const struct tb_workload *const wl_table[];

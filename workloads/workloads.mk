@@ -7,4 +7,5 @@ WL_SRCS := \
 	$(sort $(wildcard workloads/fileserver*.c)) \
 	$(sort $(wildcard workloads/build*.c)) \
 	$(sort $(wildcard workloads/oltp*.c)) \
+	workloads/network.c \
 	workloads/compress.c
