@@ -1,0 +1,73 @@
+# camargos2008 - step 1 of Camargos, Girard, des Ligneris (2008),
+# "Virtualization of Linux servers: a comparative study": every benchmark of
+# their Table 2, with the parameters of their Figure 2, run 4 times, the
+# first discarded, the median of the other three reported.  Boot it on bare
+# metal and in every VM, then divide each guest's medians by bare metal's.
+#
+# The paper ran different tool versions on host and guests (Ubuntu 7.10 vs
+# 6.10); here every platform runs the same bytes.  The network benchmarks
+# (netperf, two rsync experiments) need a second machine: they are listed so
+# the study is complete, and are recorded as skipped until a peer is set.
+# Needs a BENCHSCRATCH partition of at least 2 GiB (the default).
+
+[profile]
+description = Camargos et al. 2008, step 1 (Table 2, Figure 2)
+repeat = 4
+discard = 1
+timeout = 7200
+seed = 2008
+
+# Kernel build: make defconfig; make (here: a parallel build of the pinned
+# e2fsprogs libraries and programs with make and tcc; kernel-build-like)
+[kernel-build]
+workload = build
+jobs = 0
+link = yes
+
+# Dbench: dbench -t 300 -D /var/tmp 100
+[dbench]
+workload = fileserver
+clients = 100
+time = 300
+
+# Netperf: netperf -H <server>
+[netperf]
+workload = netstream
+
+# Rsync, experiment 1: the kernel source tree (294M, 23741 files)
+[rsync-tree]
+workload = transfer
+
+# Rsync, experiment 2: an ISO image (433M)
+[rsync-iso]
+workload = transfer
+
+# Dd, experiment 1: dd if=<433M ISO> of=/var/tmp/out.iso
+[dd-file]
+workload = seqio
+mode = copy
+size = 433M
+bs = 512
+drop_caches = yes
+
+# Dd, experiment 2: dd if=/dev/zero of=/dev/null count=117187560 (60G):
+# dd's default 512-byte blocks, 117187560 of them = 60000030720 bytes
+[dd-zero]
+workload = seqio
+mode = zero
+size = 60000030720
+bs = 512
+
+# Bzip2: bzip2 -9 <433M ISO>
+[bzip2]
+workload = compress
+size = 433M
+level = 9
+corpus = mixed
+
+# SysBench OLTP: 10000 transactions against a database
+[sysbench-oltp]
+workload = oltp
+transactions = 10000
+table-size = 10000
+threads = 1
