@@ -83,6 +83,10 @@ struct app {
 	char *results_note;		/* e.g. "no BENCHRES: tmpfs only" */
 	char *cmdline;
 	char *boot_dev, *res_dev, *scratch_dev;
+	const char *boot_fs;		/* "vfat" (BENCHBOOT) or "iso9660" */
+	char *iso_dev;			/* optical drive with our ISO */
+	char *fwcfg_params;		/* parameters from QEMU's fw_cfg */
+	char *hardware;			/* JSON from hardware_describe() */
 	int scratch_formatted;
 	const char *mke2fs;		/* path when it formatted scratch */
 	struct app_timings t;
@@ -132,6 +136,10 @@ void sysinfo_json(struct tb_json *j);
 const char *sysinfo_hypervisor(char *sig, size_t n);	/* label or NULL */
 int sysinfo_container(struct tb_json *j, char *engine, size_t n);
 int sysinfo_in_container(char *engine, size_t n);
+
+/* hardware.c: firmware, boot medium, disk and NIC drivers as one JSON
+ * object (malloc'ed text, NULL when out of memory). */
+char *hardware_describe(const struct app *a);
 
 /* runner.c */
 int runner_run(struct app *a);

@@ -15,6 +15,7 @@ APPLIANCE_SRCS := \
 	appliance/summary.c \
 	appliance/manifest.c \
 	appliance/sysinfo.c \
+	appliance/hardware.c \
 	appliance/container.c \
 	appliance/console.c \
 	appliance/fsutil.c

@@ -118,6 +118,27 @@ void boot_cmdline(struct app *a, struct boot_params *bp)
 	}
 }
 
+#define FWCFG_PARAMS \
+	"/sys/firmware/qemu_fw_cfg/by_name/opt/org.twinbench/cmdline/raw"
+
+/* `twinbench run` boots read-only media (the ISO, a PXE tree) with the
+ * profile and label in fw_cfg: -fw_cfg name=opt/org.twinbench/cmdline,... */
+void boot_fwcfg_params(struct app *a, struct boot_params *bp)
+{
+	char *text = NULL, *s, *w;
+	size_t len;
+
+	if (tb_read_file(FWCFG_PARAMS, &text, &len) < 0)
+		return;
+	text[strcspn(text, "\n")] = '\0';
+	a->fwcfg_params = strdup(text);
+	for (s = text; (w = next_word(&s));)
+		set_param(a, bp, w);
+	con_printf(&a->con, "twinbench: parameters from QEMU fw_cfg: %s\n",
+		   a->fwcfg_params ? a->fwcfg_params : "?");
+	free(text);
+}
+
 /* A shell on the console; returns when it exits. */
 static void run_shell(struct app *a)
 {

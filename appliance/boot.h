@@ -17,6 +17,9 @@ void boot_mounts(struct app *a);
 void boot_console(struct app *a);
 void boot_cmdline(struct app *a, struct boot_params *bp);
 void boot_modules(struct app *a);
+/* More parameters from QEMU's fw_cfg (opt/org.twinbench/cmdline), after
+ * the modules (qemu_fw_cfg) are loaded; they override the command line. */
+void boot_fwcfg_params(struct app *a, struct boot_params *bp);
 double boot_uptime(void);
 void boot_end(struct app *a, enum boot_after after)
 	__attribute__((noreturn));

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/cdrom.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -20,6 +22,7 @@
 
 #define MKE2FS "/usr/bin/mke2fs"
 #define WAIT_MAX_S 10.0
+#define ISO_VOLID "TWINBENCH"
 
 static void copy_label(char *out, const unsigned char *p, size_t n)
 {
@@ -65,7 +68,8 @@ static int probe(const char *dev, char *label, const char **type)
 }
 
 /* Not worth reading: virtual devices, optical and floppy drives (an empty
- * one fills the kernel log with I/O errors), devices of size 0. */
+ * one fills the kernel log with I/O errors; scan() asks optical drives
+ * whether they hold a disc first), devices of size 0. */
 static int skip_dev(const char *name)
 {
 	char path[300], *size;
@@ -80,6 +84,28 @@ static int skip_dev(const char *name)
 	empty = !size || strtoull(size, NULL, 10) == 0;
 	free(size);
 	return empty;
+}
+
+/* An optical drive holding a disc with an ISO 9660 volume with our volume
+ * id (twinbench.iso)?  The drive is asked first (reading an empty one
+ * fills the kernel log with I/O errors).  The primary volume descriptor:
+ * sector 16, type 1, "CD001", volume id at +40. */
+static int is_our_iso(const char *dev)
+{
+	unsigned char b[72];
+	char id[33];
+	int fd = open(dev, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	ssize_t n = -1;
+
+	if (fd < 0)
+		return 0;
+	if (ioctl(fd, CDROM_DRIVE_STATUS, CDSL_CURRENT) == CDS_DISC_OK)
+		n = pread(fd, b, sizeof(b), 16 * 2048);
+	close(fd);
+	if (n != (ssize_t)sizeof(b) || b[0] != 1 || memcmp(b + 1, "CD001", 5))
+		return 0;
+	copy_label(id, b + 40, 32);
+	return !strcmp(id, ISO_VOLID);
 }
 
 static void take(char **slot, const char *dev)
@@ -101,6 +127,14 @@ static int scan(struct app *a)
 		char dev[300], label[20], *bang;
 		const char *type;
 
+		if (!strncmp(de->d_name, "sr", 2)) {
+			snprintf(dev, sizeof(dev), "/dev/%s", de->d_name);
+			if (is_our_iso(dev)) {
+				n++;
+				take(&a->iso_dev, dev);
+			}
+			continue;
+		}
 		if (skip_dev(de->d_name))
 			continue;
 		n++;
@@ -121,8 +155,10 @@ static int scan(struct app *a)
 	return n;
 }
 
-/* Until all three labels are there, or BENCHRES is there and no new
- * device came for 2 s, or no device at all after 3 s, or 10 s passed. */
+/* Until all three labels are there, or BENCHRES, BENCHBOOT or our ISO is
+ * there and no new device came for 2 s, or no device at all after 3 s, or
+ * 10 s passed.  Without a BENCHBOOT partition, the ISO (if in a drive) is
+ * the boot medium. */
 void disks_wait(struct app *a)
 {
 	uint64_t t0 = tb_now_ns();
@@ -139,14 +175,22 @@ void disks_wait(struct app *a)
 		}
 		if ((a->boot_dev && a->res_dev && a->scratch_dev) ||
 		    el >= WAIT_MAX_S || (n == 0 && el >= 3) ||
-		    (a->res_dev && el - changed >= 2))
+		    ((a->res_dev || a->boot_dev || a->iso_dev) &&
+		     el - changed >= 2))
 			break;
 		usleep(100000);
 	}
 	a->t.disk_wait_s = el;
-	con_printf(&a->con, "twinbench: disks after %.1f s: BENCHBOOT %s, "
+	a->boot_fs = "vfat";
+	if (!a->boot_dev && a->iso_dev) {
+		take(&a->boot_dev, a->iso_dev);
+		a->boot_fs = "iso9660";
+	}
+	con_printf(&a->con, "twinbench: disks after %.1f s: BENCHBOOT %s%s, "
 		   "BENCHRES %s, BENCHSCRATCH %s\n", el,
 		   a->boot_dev ? a->boot_dev : "-",
+		   a->boot_dev && !strcmp(a->boot_fs, "iso9660") ?
+		   " (the ISO)" : "",
 		   a->res_dev ? a->res_dev : "-",
 		   a->scratch_dev ? a->scratch_dev : "-");
 }
@@ -234,7 +278,7 @@ static void results_mount(struct app *a)
 void disks_mount(struct app *a)
 {
 	mkdir("/boot", 0755);
-	if (a->boot_dev && mount(a->boot_dev, "/boot", "vfat", MS_RDONLY |
+	if (a->boot_dev && mount(a->boot_dev, "/boot", a->boot_fs, MS_RDONLY |
 				 MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
 		con_printf(&a->con, "twinbench: mount %s on /boot: %s\n",
 			   a->boot_dev, strerror(errno));

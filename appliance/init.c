@@ -77,8 +77,12 @@ int init_main(void)
 		   "uptime %.2f s)\n", TB_VERSION, a.t.uptime_at_start);
 	boot_cmdline(&a, &bp);
 	boot_modules(&a);
+	boot_fwcfg_params(&a, &bp);
 	disks_wait(&a);
 	disks_mount(&a);
+	a.hardware = hardware_describe(&a);
+	if (a.hardware)
+		con_printf(&a.con, "TWINBENCH-HARDWARE %s\n", a.hardware);
 	image_id(&a);
 	choose_label(&a, &bp);
 	find_profile(&a, &bp);

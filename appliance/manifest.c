@@ -159,6 +159,7 @@ static void kernel_json(struct app *a, struct tb_json *j)
 	ksn(j, "version", ok ? u.version : NULL);
 	ksn(j, "machine", ok ? u.machine : NULL);
 	ksn(j, "cmdline", a->cmdline);
+	ksn(j, "fw_cfg_params", a->fwcfg_params);
 	tb_json_obj_end(j);
 }
 
@@ -240,6 +241,8 @@ int manifest_write(struct app *a, int final)
 	kernel_json(a, &j);
 	profile_json(a, &j);
 	sysinfo_json(&j);
+	tb_json_key(&j, "hardware");
+	a->hardware ? tb_json_raw(&j, a->hardware) : tb_json_null(&j);
 	sysinfo_container(&j, engine, sizeof(engine));
 	storage_json(a, &j);
 	timings_json(a, &j);

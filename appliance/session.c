@@ -47,6 +47,9 @@ void app_free(struct app *a)
 	free(a->boot_dev);
 	free(a->res_dev);
 	free(a->scratch_dev);
+	free(a->iso_dev);
+	free(a->fwcfg_params);
+	free(a->hardware);
 	free(a->image_id);
 	free(a->image_reason);
 	free(a->run_id);

@@ -303,3 +303,22 @@ char *bootcfg_set_param(const char *text, const char *label,
 		add_append(&b, key, value);
 	return sb_done(&b);
 }
+
+char *bootcfg_append(const char *text, const char *label)
+{
+	struct line l;
+	size_t pos = 0, a;
+	int in = 0, found = 0;
+
+	while (next_line(text, &pos, &l)) {
+		if ((a = kw_arg(&l, "LABEL")) && a < l.len) {
+			if (in)
+				break;
+			in = is_label(&l, a, label);
+			found |= in;
+		} else if (in && (a = kw_arg(&l, "APPEND"))) {
+			return strndup(l.s + a, l.len - a);
+		}
+	}
+	return found ? strdup("") : NULL;
+}

@@ -1,11 +1,14 @@
 /* cmd_run.c - `twinbench run [OPTION]... IMAGE`: pick the profile, pick
- * the accelerator, boot the image in QEMU with the serial console on
- * stdout, then read the run it wrote back from BENCHRES and show it.
+ * the accelerator, boot the image in QEMU (the machine, disk bus, NIC,
+ * firmware and boot method asked for) with the serial console on stdout,
+ * then read the run back from BENCHRES (disk.img, or a --results-disk) or,
+ * without one, from the serial console, and show it.
  */
 #include <err.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lab.h"
 #include "tb_util.h"
@@ -13,7 +16,10 @@
 struct run_ctx {
 	const struct run_opts *o;
 	struct img_part boot, res;
+	const char *res_image;		/* holds BENCHRES, or NULL */
 	char *work;			/* private temporary directory */
+	char *serial_log;		/* --serial-log or one in work */
+	struct boot_src src;
 	struct col_list before;		/* runs on BENCHRES before the boot */
 	enum accel accel;
 	int qemu_failed;		/* timed out or exited non-zero */
@@ -66,27 +72,23 @@ static int probe(struct run_ctx *c, struct accel_choice *ch)
 		.qemu = qemu_binary(), .workdir = c->work,
 		.timeout_ms = RUN_PROBE_MS,
 	};
-	char *kernel = fs_join(c->work, "vmlinuz");
-	int e = kernel ? 0 : -ENOMEM;
+	struct boot_req bq = { c->o, c->work, &c->boot };
+	int e = boot_src_kernel(&bq, &c->src);
 
-	if (!e)
-		e = fat_get(c->o->image, &c->boot, "/vmlinuz", kernel, 0);
 	if (e) {
-		warnx("%s: BENCHBOOT: cannot copy /vmlinuz out for the KVM "
-		      "probe", c->o->image);
-		free(kernel);
+		warnx("%s: cannot copy /vmlinuz out for the KVM probe: %s",
+		      c->o->image, strerror(-e));
 		return -1;
 	}
-	q.kernel = kernel;
+	q.kernel = c->src.kernel;
 	q.cache = kvm_cache_path();
 	e = kvm_probe(&q, ch);
 	if (e)
-		warnx("%s: KVM probe: %s", kernel, strerror(-e));
+		warnx("%s: KVM probe: %s", q.kernel, strerror(-e));
 	else if (ch->cache_err)
 		warnx("%s: cannot record the KVM probe: %s", q.cache,
 		      strerror(-ch->cache_err));
 	free((char *)q.cache);
-	free(kernel);
 	return e ? -1 : 0;
 }
 
@@ -118,27 +120,53 @@ static int choose_accel(struct run_ctx *c)
 static int list_before(struct run_ctx *c)
 {
 	char *errtext = NULL;
-	int e = col_list_runs(c->o->image, &c->res, &c->before, &errtext);
+	int e;
 
+	if (!c->res_image)
+		return 0;
+	e = col_list_runs(c->res_image, &c->res, &c->before, &errtext);
 	if (e)
-		warnx("%s: BENCHRES: debugfs: %s", c->o->image,
+		warnx("%s: BENCHRES: debugfs: %s", c->res_image,
 		      errtext ? errtext : strerror(-e));
 	free(errtext);
 	return e ? -1 : 0;
 }
 
+static void qemu_config(const struct run_ctx *c, struct qemu_cfg *q)
+{
+	const struct run_opts *o = c->o;
+	int media = o->hw.boot == BOOT_CDROM || o->hw.boot == BOOT_PXE;
+
+	memset(q, 0, sizeof(*q));
+	q->qemu = qemu_binary();
+	q->accel = c->accel;
+	q->memory_mib = o->memory_mib;
+	q->cpus = o->cpus;
+	q->serial_log = c->serial_log;
+	q->hw = o->hw;
+	q->disk = media ? o->results_disk : o->image;
+	q->iso = o->hw.boot == BOOT_CDROM ? o->image : NULL;
+	q->tftp_dir = o->hw.boot == BOOT_PXE ? o->image : NULL;
+	q->pxe_file = c->src.pxe_file;
+	q->kernel = c->src.kernel;
+	q->initrd = c->src.initrd;
+	q->append = c->src.append;
+	q->params = c->src.params;
+	q->ovmf_code = c->src.ovmf_code;
+	q->ovmf_vars = c->src.ovmf_vars;
+}
+
 static int boot(struct run_ctx *c)
 {
-	struct qemu_cfg q = {
-		.qemu = qemu_binary(), .image = c->o->image,
-		.accel = c->accel, .memory_mib = c->o->memory_mib,
-		.cpus = c->o->cpus, .serial_log = c->o->serial_log,
-	};
+	struct qemu_cfg q;
 	struct proc_opt po = { .timeout_ms = (int)c->o->timeout_s * 1000 };
-	char **argv = qemu_argv(&q), *line = argv ? qemu_argv_str(argv) : 0;
+	char **argv, *line;
 	struct proc_res r;
 	int e;
 
+	qemu_config(c, &q);
+	argv = qemu_argv(&q);
+	line = argv ? qemu_argv_str(argv) : NULL;
 	if (!line) {
 		qemu_argv_free(argv);
 		warnx("out of memory");
@@ -164,94 +192,64 @@ static int boot(struct run_ctx *c)
 	return e ? -1 : 0;
 }
 
-static int was_there(const struct col_list *l, const char *id)
+/* Where BENCHRES is, per boot method; the image checked for its kind. */
+static int find_parts(struct run_ctx *c)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (!strcmp(l->ids[i], id))
-			return 1;
-	return 0;
-}
+	const struct run_opts *o = c->o;
+	struct stat st;
 
-/* The newest run that was not on BENCHRES before the boot (malloc'ed). */
-static char *new_run(struct run_ctx *c)
-{
-	struct col_list after;
-	char *errtext = NULL, *id = NULL;
-	int e = col_list_runs(c->o->image, &c->res, &after, &errtext);
-
-	if (e) {
-		warnx("%s: BENCHRES: debugfs: %s", c->o->image,
-		      errtext ? errtext : strerror(-e));
-		free(errtext);
-		return NULL;
+	if (o->hw.boot == BOOT_DISK || o->hw.boot == BOOT_KERNEL) {
+		c->res_image = o->image;
+		return lab_find_part(o->image, "BENCHBOOT", IMG_FS_FAT,
+				     &c->boot) ||
+		       lab_find_part(o->image, "BENCHRES", IMG_FS_EXT4,
+				     &c->res) ? -1 : 0;
 	}
-	for (size_t i = after.n; !id && i-- > 0;)
-		if (!was_there(&c->before, after.ids[i]))
-			id = strdup(after.ids[i]);
-	if (!id)
-		warnx("%s: no new run on BENCHRES (the appliance did not get "
-		      "to write one; see the console above)", c->o->image);
-	col_list_free(&after);
-	return id;
-}
-
-/* Keep the copy in --out DIR/<id>; the run directory to show. */
-static char *keep(struct run_ctx *c, const char *copy, const char *id)
-{
-	struct col_src from = { c->o->image, &c->res };
-	char *dest = NULL, *errtext = NULL;
-	int r = tb_mkdir_p(c->o->out, 0755);
-
-	if (!r) {
-		dest = fs_join(c->o->out, id);
-		r = dest ? col_install(&from, copy, id, dest, &errtext) :
-			   -ENOMEM;
+	if (stat(o->image, &st)) {
+		warn("%s", o->image);
+		return -1;
 	}
-	if (r == COL_NEW || r == COL_SAME)
-		return dest;
-	if (r == COL_DIFFERS)
-		warnx("%s: exists and differs from run %s; left alone, "
-		      "showing the run from the image", dest, id);
-	else
-		warnx("%s: %s", dest ? dest : c->o->out,
-		      errtext ? errtext : strerror(-r));
-	free(errtext);
-	free(dest);
-	return strdup(copy);
+	if (o->hw.boot == BOOT_PXE && !S_ISDIR(st.st_mode)) {
+		warnx("%s: --boot pxe: IMAGE must be a pxe/ directory (the "
+		      "TFTP root)", o->image);
+		return -1;
+	}
+	if (o->hw.boot == BOOT_CDROM && !S_ISREG(st.st_mode)) {
+		warnx("%s: --boot cdrom: IMAGE must be a twinbench.iso",
+		      o->image);
+		return -1;
+	}
+	c->res_image = o->results_disk;
+	return o->results_disk && lab_find_part(o->results_disk, "BENCHRES",
+						IMG_FS_EXT4, &c->res) ? -1 : 0;
 }
 
-/* Copy the new run out, show it; 0 if it is complete and ok. */
+static int prepare(struct run_ctx *c)
+{
+	struct boot_req q = { c->o, c->work, &c->boot };
+	int e;
+
+	if (c->o->hw.boot == BOOT_DISK && select_profile(c))
+		return -1;
+	c->serial_log = c->o->serial_log ? strdup(c->o->serial_log) :
+			fs_join(c->work, "serial.log");
+	e = c->serial_log ? boot_src_prepare(&q, &c->src) : -ENOMEM;
+	if (e)
+		warnx("%s: %s: %s", c->o->image, c->src.failed ?
+		      c->src.failed : "setup", strerror(-e));
+	return e ? -1 : 0;
+}
+
 static int read_back(struct run_ctx *c)
 {
-	char *id = new_run(c), *what, *dir = NULL, *errtext = NULL;
-	char *copy = NULL, *shown = NULL;
-	int e = -1, ok = 0;
+	struct rb_req q = {
+		.image = c->res_image, .res = &c->res, .before = &c->before,
+		.out = c->o->out, .work = c->work,
+	};
 
-	what = id ? tb_strdupf("/runs/%s", id) : NULL;
-	if (what)
-		e = col_extract(c->o->image, &c->res, what, c->work, &dir,
-				&errtext);
-	if (what && e)
-		warnx("%s: BENCHRES: debugfs: %s", c->o->image,
-		      errtext ? errtext : strerror(-e));
-	if (!e && (copy = fs_join(dir, id)) != NULL)
-		shown = c->o->out ? keep(c, copy, id) : strdup(copy);
-	if (shown) {
-		const char *dirs[] = { shown };
-
-		e = show_runs(dirs, 1, TABLE_PLAIN, &ok);
-		warnx("run %s: %s%s", id, ok ? "complete, status ok" :
-		      !col_is_done(shown) ? "INCOMPLETE (no DONE)" :
-		      "complete, but NOT ok", c->o->out ? "" : " (not kept: "
-		      "use --out DIR or twinbench collect)");
-	}
-	free(shown);
-	free(copy);
-	free(dir);
-	free(errtext);
-	free(what);
-	free(id);
-	return !e && ok ? 0 : -1;
+	if (!c->res_image)
+		return readback_console(c->serial_log, c->o->out, c->work);
+	return readback_res(&q);
 }
 
 int cmd_run(int argc, char **argv)
@@ -262,18 +260,19 @@ int cmd_run(int argc, char **argv)
 
 	if (r)
 		return r < 0 ? LAB_EXIT_OK : r;
-	if (lab_find_part(o.image, "BENCHBOOT", IMG_FS_FAT, &c.boot) ||
-	    lab_find_part(o.image, "BENCHRES", IMG_FS_EXT4, &c.res))
+	if (find_parts(&c))
 		return LAB_EXIT_FAIL;
 	c.work = fs_mkdtemp(NULL, "twinbench");
 	if (!c.work) {
 		warn("cannot make a temporary directory");
 		return LAB_EXIT_FAIL;
 	}
-	if (!select_profile(&c) && !choose_accel(&c) && !list_before(&c) &&
+	if (!prepare(&c) && !choose_accel(&c) && !list_before(&c) &&
 	    !boot(&c) && !read_back(&c) && !c.qemu_failed)
 		rc = LAB_EXIT_OK;
 	col_list_free(&c.before);
+	boot_src_free(&c.src);
+	free(c.serial_log);
 	if (fs_remove_tree(c.work))
 		warn("%s: cannot remove", c.work);
 	free(c.work);

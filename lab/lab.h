@@ -86,6 +86,9 @@ char *bootcfg_set_default(const char *text, const char *label);
 /* New text where LABEL label's APPEND has bench.label=value. */
 char *bootcfg_set_param(const char *text, const char *label,
 			const char *key, const char *value);
+/* The APPEND arguments of LABEL label (malloc'ed; "" if it has no APPEND),
+ * NULL if there is no such label or memory ran out. */
+char *bootcfg_append(const char *text, const char *label);
 
 /* profile.c - pick the boot entry of an image (both cfg files). */
 struct profile_req {
@@ -188,15 +191,59 @@ int kvm_usable(char **why);		/* 1 yes, 0 no (why malloc'ed) */
 char *kvm_cache_path(void);		/* NULL: no cache */
 int kvm_probe(const struct kvm_probe_req *q, struct accel_choice *c);
 
+/* vhw.c - the virtual machine of `twinbench run`: names and checks. */
+enum vm_machine { VM_PC, VM_Q35, VM_MICROVM };
+enum vm_bus { BUS_VIRTIO_BLK, BUS_VIRTIO_SCSI, BUS_AHCI, BUS_IDE, BUS_NVME,
+	      BUS_LSI };
+enum vm_nic { NIC_NONE, NIC_VIRTIO, NIC_E1000, NIC_E1000E, NIC_RTL8139,
+	      NIC_VMXNET3 };
+enum vm_fw { FW_BIOS, FW_UEFI };
+enum vm_boot { BOOT_DISK, BOOT_CDROM, BOOT_PXE, BOOT_KERNEL };
+enum vhw_kind { VHW_MACHINE, VHW_BUS, VHW_NIC, VHW_FW, VHW_BOOT };
+struct vm_hw {
+	enum vm_machine machine;
+	enum vm_bus bus;
+	enum vm_nic nic;
+	enum vm_fw fw;
+	enum vm_boot boot;
+};
+int vhw_parse(enum vhw_kind k, const char *name, int *value);	/* 0, -1 */
+const char *vhw_name(enum vhw_kind k, int value);
+const char *vhw_usage(enum vhw_kind k);	/* "--nic: none, virtio, ..." */
+/* NULL if QEMU can build and boot this machine, else why not. */
+const char *vhw_check(const struct vm_hw *h);
+/* OVMF: code (read-only) and the variable store to copy, or code alone
+ * (a combined image, for -bios); -ENOENT if the ovmf package is missing. */
+int vhw_ovmf(const char **code, const char **vars);
+
 /* qemu.c */
 struct qemu_cfg {
 	const char *qemu;	/* binary */
-	const char *image;
 	enum accel accel;	/* KVM or TCG */
 	unsigned memory_mib, cpus;
 	const char *serial_log;	/* NULL: console only on stdout */
+	struct vm_hw hw;
+	const char *disk;	/* raw disk image on hw.bus (NULL: none) */
+	const char *iso;	/* CD-ROM (boot cdrom) */
+	const char *tftp_dir;	/* boot pxe: QEMU's TFTP root ... */
+	const char *pxe_file;	/* ... and the DHCP boot file in it */
+	const char *kernel, *initrd, *append;	/* boot kernel */
+	const char *params;	/* fw_cfg opt/org.twinbench/cmdline */
+	const char *ovmf_code, *ovmf_vars;	/* uefi (vars: a copy) */
 };
 const char *qemu_binary(void);	/* $TWINBENCH_QEMU or the default */
+struct argv_buf {
+	char **v;
+	size_t n, cap;
+	int err;		/* sticky: allocation failed */
+};
+void argv_add(struct argv_buf *a, const char *s);
+void argv_add_owned(struct argv_buf *a, char *s);	/* takes s */
+/* prefix + path (commas doubled, for QEMU's option syntax) + suffix */
+void argv_add_escaped(struct argv_buf *a, const char *prefix,
+		      const char *path, const char *suffix);
+/* qemu_dev.c: firmware, disks, CD-ROM, NIC, kernel, fw_cfg of a run */
+void qemu_devices(struct argv_buf *a, const struct qemu_cfg *c);
 /* argv (NULL-terminated, free with qemu_argv_free) */
 char **qemu_argv(const struct qemu_cfg *c);
 /* argv of the probe: the run's CPU and accel, -kernel, serial to log */
@@ -213,12 +260,54 @@ char *qemu_argv_str(char *const argv[]);	/* for messages */
 
 struct run_opts {
 	const char *image, *profile, *label, *serial_log, *out;
+	const char *results_disk, *pxe_file;
 	enum accel accel;
 	unsigned memory_mib, cpus, timeout_s;
+	struct vm_hw hw;
 };
 
 /* 0: go on; -1: help was printed (exit 0); else the exit status. */
 int run_parse(int argc, char **argv, struct run_opts *o);
+
+/* bootsrc.c - what a boot method needs from its IMAGE. */
+struct boot_src {
+	char *kernel;		/* for the KVM probe and -kernel */
+	char *initrd, *append;	/* boot kernel */
+	char *params;		/* fw_cfg parameters (cdrom, pxe) or NULL */
+	char *ovmf_vars;	/* the run's copy of the UEFI variables */
+	const char *ovmf_code;
+	const char *pxe_file;	/* boot pxe: the DHCP boot file */
+	const char *failed;	/* what failed, for the message */
+};
+struct boot_req {
+	const struct run_opts *o;
+	const char *workdir;
+	const struct img_part *boot;	/* BENCHBOOT of o->image (disk,
+					 * kernel), else NULL */
+};
+/* 0 or -errno with src->failed set. */
+int boot_src_prepare(const struct boot_req *q, struct boot_src *src);
+/* src->kernel for the KVM probe, copied out of the image if need be. */
+int boot_src_kernel(const struct boot_req *q, struct boot_src *src);
+void boot_src_free(struct boot_src *src);
+
+/* console.c - a run read from the serial console: the TWINBENCH lines
+ * into dir/<run-id>/ (samples.jsonl, console.log, summary.json made on the
+ * host, hardware.json, DONE if TWINBENCH-DONE came).  *id: the run id
+ * (malloc'ed).  0, -ENOENT (no TWINBENCH line at all) or -errno. */
+int console_run(const char *log, const char *dir, char **id);
+
+/* readback.c - the run a boot added, copied out and shown; 0 if it is
+ * complete and ok. */
+struct rb_req {
+	const char *image;		/* holds BENCHRES */
+	const struct img_part *res;
+	const struct col_list *before;	/* runs there before the boot */
+	const char *out;		/* --out DIR or NULL */
+	const char *work;		/* scratch directory */
+};
+int readback_res(const struct rb_req *q);
+int readback_console(const char *log, const char *out, const char *work);
 
 /* subcommands */
 int cmd_run(int argc, char **argv);

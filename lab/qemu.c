@@ -1,9 +1,10 @@
 /* qemu.c - the QEMU command lines of `twinbench run` and of the KVM probe.
  *
- * Both use the same machine and CPU (a probe must try what the run will
- * use): `-machine pc`, `-cpu host` under KVM (the guest sees the host's
- * CPU, as bare metal does) and QEMU's default CPU under TCG.  Paths inside
- * QEMU option strings have their commas doubled.
+ * Both use the same CPU (a probe must try what the run will use): `-cpu
+ * host` under KVM (the guest sees the host's CPU, as bare metal does) and
+ * QEMU's default CPU under TCG; the probe runs on `-machine pc`, the run on
+ * the machine asked for (its devices: qemu_dev.c).  Paths inside QEMU
+ * option strings have their commas doubled.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -15,13 +16,7 @@
 #define QEMU_DEFAULT	"qemu-system-x86_64"
 #define PROBE_APPEND	"console=ttyS0 panic=-1 rdinit=/nonexistent"
 
-struct argv_buf {
-	char **v;
-	size_t n, cap;
-	int err;
-};
-
-static void add_owned(struct argv_buf *a, char *s)
+void argv_add_owned(struct argv_buf *a, char *s)
 {
 	char **nv;
 
@@ -44,9 +39,9 @@ static void add_owned(struct argv_buf *a, char *s)
 	a->v[a->n] = NULL;
 }
 
-static void add(struct argv_buf *a, const char *s)
+void argv_add(struct argv_buf *a, const char *s)
 {
-	add_owned(a, strdup(s));
+	argv_add_owned(a, strdup(s));
 }
 
 static char **finish(struct argv_buf *a)
@@ -78,12 +73,12 @@ static char *opt_escape(const char *s)
 	return o;
 }
 
-static void add_escaped(struct argv_buf *a, const char *fmt_prefix,
-			const char *path, const char *suffix)
+void argv_add_escaped(struct argv_buf *a, const char *prefix,
+		      const char *path, const char *suffix)
 {
 	char *e = opt_escape(path);
 
-	add_owned(a, e ? tb_strdupf("%s%s%s", fmt_prefix, e, suffix) : NULL);
+	argv_add_owned(a, e ? tb_strdupf("%s%s%s", prefix, e, suffix) : NULL);
 	free(e);
 }
 
@@ -94,45 +89,48 @@ const char *qemu_binary(void)
 	return q && *q ? q : QEMU_DEFAULT;
 }
 
-static void add_machine(struct argv_buf *a, const char *qemu, enum accel acc)
+static void add_machine(struct argv_buf *a, const char *qemu, enum accel acc,
+			enum vm_machine m, int nic)
 {
-	add(a, qemu);
-	add(a, "-machine");
-	add(a, "pc");
-	add(a, "-accel");
-	add(a, acc == ACCEL_KVM ? "kvm" : "tcg");
+	argv_add(a, qemu);
+	argv_add(a, "-machine");
+	argv_add(a, vhw_name(VHW_MACHINE, (int)m));
+	argv_add(a, "-accel");
+	argv_add(a, acc == ACCEL_KVM ? "kvm" : "tcg");
 	if (acc == ACCEL_KVM) {
-		add(a, "-cpu");
-		add(a, "host");
+		argv_add(a, "-cpu");
+		argv_add(a, "host");
 	}
-	add(a, "-display");
-	add(a, "none");
-	add(a, "-monitor");
-	add(a, "none");
-	add(a, "-nic");
-	add(a, "none");
-	add(a, "-no-reboot");
+	argv_add(a, "-display");
+	argv_add(a, "none");
+	argv_add(a, "-monitor");
+	argv_add(a, "none");
+	if (!nic) {
+		argv_add(a, "-nic");
+		argv_add(a, "none");
+	}
+	argv_add(a, "-no-reboot");
 }
 
 char **qemu_argv(const struct qemu_cfg *c)
 {
 	struct argv_buf a = { 0 };
 
-	add_machine(&a, c->qemu, c->accel);
-	add(&a, "-m");
-	add_owned(&a, tb_strdupf("%u", c->memory_mib));
-	add(&a, "-smp");
-	add_owned(&a, tb_strdupf("%u", c->cpus));
-	add(&a, "-chardev");
+	add_machine(&a, c->qemu, c->accel, c->hw.machine,
+		    c->hw.nic != NIC_NONE);
+	argv_add(&a, "-m");
+	argv_add_owned(&a, tb_strdupf("%u", c->memory_mib));
+	argv_add(&a, "-smp");
+	argv_add_owned(&a, tb_strdupf("%u", c->cpus));
+	argv_add(&a, "-chardev");
 	if (c->serial_log)
-		add_escaped(&a, "stdio,id=console,logfile=", c->serial_log,
-			    "");
+		argv_add_escaped(&a, "stdio,id=console,logfile=",
+				 c->serial_log, "");
 	else
-		add(&a, "stdio,id=console");
-	add(&a, "-serial");
-	add(&a, "chardev:console");
-	add(&a, "-drive");
-	add_escaped(&a, "file=", c->image, ",format=raw,if=virtio");
+		argv_add(&a, "stdio,id=console");
+	argv_add(&a, "-serial");
+	argv_add(&a, "chardev:console");
+	qemu_devices(&a, c);
 	return finish(&a);
 }
 
@@ -140,17 +138,17 @@ char **qemu_probe_argv(const char *qemu, const char *kernel, const char *log)
 {
 	struct argv_buf a = { 0 };
 
-	add_machine(&a, qemu, ACCEL_KVM);
-	add(&a, "-m");
-	add(&a, "256");
-	add(&a, "-chardev");
-	add_escaped(&a, "file,id=console,path=", log, "");
-	add(&a, "-serial");
-	add(&a, "chardev:console");
-	add(&a, "-kernel");
-	add(&a, kernel);
-	add(&a, "-append");
-	add(&a, PROBE_APPEND);
+	add_machine(&a, qemu, ACCEL_KVM, VM_PC, 0);
+	argv_add(&a, "-m");
+	argv_add(&a, "256");
+	argv_add(&a, "-chardev");
+	argv_add_escaped(&a, "file,id=console,path=", log, "");
+	argv_add(&a, "-serial");
+	argv_add(&a, "chardev:console");
+	argv_add(&a, "-kernel");
+	argv_add(&a, kernel);
+	argv_add(&a, "-append");
+	argv_add(&a, PROBE_APPEND);
 	return finish(&a);
 }
 

@@ -15,6 +15,13 @@ static const struct option run_long[] = {
 	{ "label", required_argument, NULL, 'l' },
 	{ "serial-log", required_argument, NULL, 's' },
 	{ "out", required_argument, NULL, 'o' },
+	{ "machine", required_argument, NULL, 'M' },
+	{ "disk-bus", required_argument, NULL, 'D' },
+	{ "nic", required_argument, NULL, 'N' },
+	{ "firmware", required_argument, NULL, 'F' },
+	{ "boot", required_argument, NULL, 'B' },
+	{ "results-disk", required_argument, NULL, 'R' },
+	{ "pxe-file", required_argument, NULL, 'P' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -58,10 +65,44 @@ static int parse_accel(const char *s, enum accel *a)
 	return 0;
 }
 
+/* --machine, --disk-bus, --nic, --firmware, --boot */
+static const char *hw_opt(int opt, const char *arg, struct run_opts *o,
+			  int *boot_given)
+{
+	static const char letters[] = "MDNFB";
+	static const enum vhw_kind kinds[] = {
+		VHW_MACHINE, VHW_BUS, VHW_NIC, VHW_FW, VHW_BOOT,
+	};
+	enum vhw_kind k = kinds[strchr(letters, opt) - letters];
+	int v;
+
+	if (vhw_parse(k, arg, &v))
+		return vhw_usage(k);
+	if (k == VHW_MACHINE)
+		o->hw.machine = (enum vm_machine)v;
+	else if (k == VHW_BUS)
+		o->hw.bus = (enum vm_bus)v;
+	else if (k == VHW_NIC)
+		o->hw.nic = (enum vm_nic)v;
+	else if (k == VHW_FW)
+		o->hw.fw = (enum vm_fw)v;
+	else
+		o->hw.boot = (enum vm_boot)v;
+	*boot_given |= k == VHW_BOOT;
+	return NULL;
+}
+
 /* One option; 0 or a usage error message. */
 static const char *run_opt(int opt, const char *arg, struct run_opts *o)
 {
 	switch (opt) {
+	case 'R':
+		o->results_disk = arg;
+		return NULL;
+	case 'P':
+		o->pxe_file = arg;
+		return valid_name(arg) ? NULL : "--pxe-file: a file name in "
+		       "the PXE directory (letters, digits, . _ -)";
 	case 'p':
 		o->profile = arg;
 		return valid_name(arg) ? NULL : "--profile: not a profile name";
@@ -91,11 +132,26 @@ static const char *run_opt(int opt, const char *arg, struct run_opts *o)
 	return "?";
 }
 
+/* The combination as a whole; NULL or what is wrong. */
+static const char *run_check(struct run_opts *o, int boot_given)
+{
+	int media = o->hw.boot == BOOT_CDROM || o->hw.boot == BOOT_PXE;
+
+	if (o->hw.machine == VM_MICROVM && !boot_given)
+		o->hw.boot = BOOT_KERNEL;
+	if (o->results_disk && !media)
+		return "--results-disk: only with --boot cdrom or pxe (a "
+		       "disk.img has its own BENCHRES)";
+	if (o->pxe_file && o->hw.boot != BOOT_PXE)
+		return "--pxe-file: only with --boot pxe";
+	return vhw_check(&o->hw);
+}
+
 /* 0: go on; -1: help printed (exit 0); else the exit status. */
 int run_parse(int argc, char **argv, struct run_opts *o)
 {
 	const char *msg;
-	int opt;
+	int opt, boot_given = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->accel = ACCEL_AUTO;
@@ -110,12 +166,14 @@ int run_parse(int argc, char **argv, struct run_opts *o)
 		}
 		if (opt == '?' || opt == ':')
 			return lab_bad_option("run", opt, argv);
-		msg = run_opt(opt, optarg, o);
+		msg = opt && strchr("MDNFB", opt) ? hw_opt(opt, optarg, o, &boot_given) :
+		      run_opt(opt, optarg, o);
 		if (msg)
 			return lab_usage_error("run", msg);
 	}
 	if (argc - optind != 1)
 		return lab_usage_error("run", "needs exactly one IMAGE");
 	o->image = argv[optind];
-	return 0;
+	msg = run_check(o, boot_given);
+	return msg ? lab_usage_error("run", msg) : 0;
 }

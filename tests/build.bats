@@ -157,13 +157,45 @@ spy_bindir() {
 }
 
 @test "without the code base the run is skipped, saying why" {
-	mkdir -p "$BATS_TEST_TMPDIR/bin"
-	ln -s "$B/tools/tcc" "$B/tools/make" "$BATS_TEST_TMPDIR/bin/"
+	local d=$BATS_TEST_TMPDIR/bin
+	[ ! -e /boot/twinbench-build.tar.bz2 ] || skip "the host has one"
+	mkdir -p "$d"
+	ln -s "$B/tools/tcc" "$B/tools/make" "$d/"
 	profile '[b]' 'workload = build' 'files = 1'
-	tb_run "$BATS_TEST_TMPDIR/bin"
+	tb_run "$d"
 	run -0 jq -r '.instances[0] | "\(.status) \(.reason)"' \
 		"$RUN/summary.json"
-	[[ "$output" == "skipped $BATS_TEST_TMPDIR/bin/../lib/twinbench-cc: not found"* ]]
+	[ "$output" = "skipped no code base to build: neither $d/../lib/twinbench-build nor /boot/twinbench-build.tar.bz2 exists" ]
+	# a tree given that does not exist is an error
+	profile '[b]' 'workload = build' "tree = $d/none"
+	rm -rf "$R"
+	tb_run "$B/tools"
+	run -0 jq -r '.instances[0] | "\(.status) \(.reason)"' \
+		"$RUN/summary.json"
+	[ "$output" = "failed $d/none: No such file or directory" ]
+}
+
+@test "from the archive (the appliance's BENCHBOOT copy): unpacked on scratch, same trees" {
+	local a=$B/twinbench-build.tar.bz2 s=$BATS_TEST_TMPDIR/scratch t
+	[ -s "$a" ]
+	profile '[b]' 'workload = build' 'files = 30' 'jobs = 2' \
+		"archive = $a"
+	sed -i 's/^repeat = 1/repeat = 2/' "$P"
+	run -0 "$TB" run --results "$R" --bindir "$B/tools" --profile-file "$P" \
+		--label t --scratch "$s" --keep-scratch
+	RUN=$(echo "$R"/runs/0001-t)
+	[ "$(jq -s 'map(select(.metric == "files" and .value == 30)) |
+		length' "$RUN/samples.jsonl")" = 2 ]
+	for t in twinbench-cc twinbench-build; do
+		diff -r -x .stamp "$B/lib/$t" "$s/b/build-payload/$t"
+	done
+	# not a bzip2 archive
+	rm -rf "$R"
+	profile '[b]' 'workload = build' "archive = $LOCK"
+	tb_run "$B/tools"
+	run -0 jq -r '.instances[0] | "\(.status) \(.reason)"' \
+		"$RUN/summary.json"
+	[[ "$output" == "failed $B/tools/bzip2 -dc $LOCK: exit status 2" ]]
 }
 
 @test "a compile error fails the run with the compiler's message" {
@@ -204,9 +236,10 @@ spy_bindir() {
 	command -v musl-gcc >/dev/null || skip "musl-gcc missing ('make deps')"
 	local o2=$BATS_FILE_TMPDIR/o2 t
 	run -0 make -C "$REPO" O="$o2" "$o2/build/tools/make" \
-		"$o2/build/lib/twinbench-build/.stamp"
+		"$o2/build/twinbench-build.tar.bz2"
 	cmp "$B/tools/make" "$o2/build/tools/make"
 	cmp "$B/tools/tcc" "$o2/build/tools/tcc"
+	cmp "$B/twinbench-build.tar.bz2" "$o2/build/twinbench-build.tar.bz2"
 	for t in twinbench-cc twinbench-build; do
 		diff -r "$B/lib/$t" "$o2/build/lib/$t"
 	done

@@ -6,9 +6,10 @@
  * build-e2fsprogs-tree.sh): e2fsprogs configured for tcc and musl, with a
  * Makefile that repeats e2fsprogs' own build, objects.list and
  * programs.list.  tcc's -B directory holds its headers and libtcc1.a and
- * musl's headers and libraries.  Setup copies the tree to the scratch
- * filesystem (untimed); run times `make -jN` in the copy; cleanup deletes
- * the copy (the study's `make clean`).  Every object is checked to exist.
+ * musl's headers and libraries; build_payload.c finds both.  Setup copies
+ * the tree to the scratch filesystem (untimed); run times `make -jN` in the
+ * copy; cleanup deletes the copy (the study's `make clean`).  Every object
+ * is checked to exist.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -35,32 +36,14 @@ static const struct tb_opt build_opts[] = {
 	{ "tree", TB_OPT_STR, offsetof(struct build_params, tree), 0, 0, "",
 	  "the code base to copy and build; empty: "
 	  "<bindir>/../lib/twinbench-build", NULL },
+	{ "archive", TB_OPT_STR, offsetof(struct build_params, archive), 0, 0,
+	  "", "tar.bz2 of twinbench-cc/ and twinbench-build/, unpacked on "
+	  "scratch; empty: used only without the two directories, from "
+	  BUILD_BOOT_ARCHIVE, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 
 static const char *const build_tools[] = { "make", "tcc", NULL };
-
-/* *out = realpath of dir, or of <bindir>/../lib/<name> when dir is empty.
- * 0; 1 after tb_skip() when it does not exist; -1 after tb_fail(). */
-static int payload_dir(struct tb_ctx *ctx, const char *dir, const char *name,
-		       const char *what, char **out)
-{
-	char *p = dir[0] ? strdup(dir) :
-		tb_strdupf("%s/../lib/%s", ctx->bindir, name);
-
-	if (!p)
-		return tb_fail(ctx, "out of memory"), -1;
-	*out = realpath(p, NULL);
-	if (!*out && errno == ENOENT) {
-		tb_skip(ctx, "%s: not found (no %s in this image)", p, what);
-		free(p);
-		return 1;
-	}
-	if (!*out)
-		tb_fail(ctx, "%s: %s", p, strerror(errno));
-	free(p);
-	return *out ? 0 : -1;
-}
 
 static int tool_path(struct tb_ctx *ctx, const char *name, char **out)
 {
@@ -129,12 +112,7 @@ int build_paths_init(struct tb_ctx *ctx, const struct build_params *p,
 	int rc;
 
 	memset(bp, 0, sizeof(*bp));
-	rc = payload_dir(ctx, p->ccdir, "twinbench-cc", "tcc -B directory",
-			 &bp->ccdir);
-	if (rc == 0)
-		rc = payload_dir(ctx, p->tree, "twinbench-build",
-				 "code base to build", &bp->tree);
-	if (rc)
+	if ((rc = build_payload(ctx, p, bp)))
 		return rc;
 	if (tool_path(ctx, "make", &bp->make) < 0 ||
 	    tool_path(ctx, "tcc", &bp->tcc) < 0)

@@ -10,7 +10,11 @@ struct build_params {
 	int64_t jobs, files;
 	int link;
 	char ccdir[TB_OPT_STRLEN], tree[TB_OPT_STRLEN];
+	char archive[TB_OPT_STRLEN];
 };
+
+/* The payload archive on BENCHBOOT (see build_payload.c). */
+#define BUILD_BOOT_ARCHIVE "/boot/twinbench-build.tar.bz2"
 
 /* The lines of a list file (objects.list, programs.list), in text. */
 struct build_list {
@@ -26,6 +30,10 @@ struct build_paths {
 	struct build_list objects, programs;
 };
 
+/* Set bp->ccdir and bp->tree (see build_payload.c): 0, 1 after tb_skip(),
+ * -1 after tb_fail(). */
+int build_payload(struct tb_ctx *ctx, const struct build_params *p,
+		  struct build_paths *bp);
 int build_paths_init(struct tb_ctx *ctx, const struct build_params *p,
 		     struct build_paths *bp);
 void build_paths_free(struct build_paths *bp);

@@ -1,0 +1,191 @@
+/* qemu_dev.c - the devices of a `twinbench run` VM on the QEMU command
+ * line: firmware, the disk on the chosen bus, the CD-ROM, the NIC, direct
+ * kernel boot and the fw_cfg parameters.
+ *
+ *   virtio-blk   -device virtio-blk-pci (microvm: virtio-blk-device)
+ *   virtio-scsi  -device virtio-scsi-pci + scsi-hd / scsi-cd
+ *   ahci         -device ahci + ide-hd / ide-cd (also on pc, which has none)
+ *   ide          the PIIX controller of machine pc: ide-hd on ide.0,
+ *                ide-cd on ide.1
+ *   nvme         -device nvme (a CD-ROM goes to the machine's own ATA)
+ *   lsi          -device lsi53c895a + scsi-hd / scsi-cd
+ * The boot device gets bootindex=1, which SeaBIOS and OVMF both follow.
+ * NICs use user-mode networking; a PXE boot adds QEMU's TFTP server and
+ * DHCP boot file, other boots drop the NIC's option ROM (no iPXE attempt).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lab.h"
+#include "tb_util.h"
+
+#define PARAMS_FWCFG	"opt/org.twinbench/cmdline"
+
+struct ctls {
+	int scsi, ahci, lsi;	/* controller already on the command line */
+};
+
+static void dev(struct argv_buf *a, char *spec)
+{
+	argv_add(a, "-device");
+	argv_add_owned(a, spec);
+}
+
+static void add_firmware(struct argv_buf *a, const struct qemu_cfg *c)
+{
+	if (c->hw.fw != FW_UEFI)
+		return;
+	if (!c->ovmf_vars) {
+		argv_add(a, "-bios");
+		argv_add(a, c->ovmf_code);
+		return;
+	}
+	argv_add(a, "-drive");
+	argv_add_escaped(a, "if=pflash,format=raw,unit=0,readonly=on,file=",
+			 c->ovmf_code, "");
+	argv_add(a, "-drive");
+	argv_add_escaped(a, "if=pflash,format=raw,unit=1,file=", c->ovmf_vars,
+			 "");
+}
+
+/* The HBA of bus, once. */
+static void add_controller(struct argv_buf *a, struct ctls *st,
+			   enum vm_bus bus)
+{
+	if (bus == BUS_VIRTIO_SCSI && !st->scsi++)
+		dev(a, strdup("virtio-scsi-pci,id=scsi0"));
+	else if (bus == BUS_AHCI && !st->ahci++)
+		dev(a, strdup("ahci,id=ahci0"));
+	else if (bus == BUS_LSI && !st->lsi++)
+		dev(a, strdup("lsi53c895a,id=lsi0"));
+}
+
+static const char *boot_opt(int boot)
+{
+	return boot ? ",bootindex=1" : "";
+}
+
+static void add_disk(struct argv_buf *a, const struct qemu_cfg *c,
+		     struct ctls *st, int boot)
+{
+	const char *b = boot_opt(boot);
+
+	argv_add(a, "-drive");
+	argv_add_escaped(a, "file=", c->disk, ",format=raw,if=none,id=disk0");
+	add_controller(a, st, c->hw.bus);
+	switch (c->hw.bus) {
+	case BUS_VIRTIO_BLK:
+		dev(a, tb_strdupf("%s,drive=disk0%s", c->hw.machine ==
+				  VM_MICROVM ? "virtio-blk-device" :
+				  "virtio-blk-pci", b));
+		break;
+	case BUS_VIRTIO_SCSI:
+		dev(a, tb_strdupf("scsi-hd,drive=disk0,bus=scsi0.0%s", b));
+		break;
+	case BUS_AHCI:
+		dev(a, tb_strdupf("ide-hd,drive=disk0,bus=ahci0.0%s", b));
+		break;
+	case BUS_IDE:
+		dev(a, tb_strdupf("ide-hd,drive=disk0,bus=ide.0%s", b));
+		break;
+	case BUS_NVME:
+		dev(a, tb_strdupf("nvme,drive=disk0,serial=twinbench0%s", b));
+		break;
+	case BUS_LSI:
+		dev(a, tb_strdupf("scsi-hd,drive=disk0,bus=lsi0.0%s", b));
+		break;
+	}
+}
+
+/* The CD-ROM on the chosen bus where it has CD drives, else on the
+ * machine's own ATA controller (pc: PIIX ide.1, q35: ICH9 AHCI ide.2). */
+static void add_cdrom(struct argv_buf *a, const struct qemu_cfg *c,
+		      struct ctls *st)
+{
+	const char *spec;
+
+	argv_add(a, "-drive");
+	argv_add_escaped(a, "file=", c->iso, ",format=raw,if=none,id=cd0,"
+			 "media=cdrom,readonly=on");
+	add_controller(a, st, c->hw.bus);
+	if (c->hw.bus == BUS_VIRTIO_SCSI)
+		spec = "scsi-cd,drive=cd0,bus=scsi0.0";
+	else if (c->hw.bus == BUS_LSI)
+		spec = "scsi-cd,drive=cd0,bus=lsi0.0";
+	else if (c->hw.bus == BUS_AHCI)
+		spec = "ide-cd,drive=cd0,bus=ahci0.1";
+	else if (c->hw.machine == VM_Q35)
+		spec = "ide-cd,drive=cd0,bus=ide.2";
+	else
+		spec = "ide-cd,drive=cd0,bus=ide.1";
+	dev(a, tb_strdupf("%s%s", spec, boot_opt(1)));
+}
+
+static const char *nic_model(const struct qemu_cfg *c)
+{
+	switch (c->hw.nic) {
+	case NIC_VIRTIO:
+		return c->hw.machine == VM_MICROVM ? "virtio-net-device" :
+		       "virtio-net-pci";
+	case NIC_E1000:
+		return "e1000";
+	case NIC_E1000E:
+		return "e1000e";
+	case NIC_RTL8139:
+		return "rtl8139";
+	case NIC_VMXNET3:
+		return "vmxnet3";
+	default:
+		return NULL;
+	}
+}
+
+static void add_nic(struct argv_buf *a, const struct qemu_cfg *c)
+{
+	const char *model = nic_model(c);
+	int pxe = c->hw.boot == BOOT_PXE;
+
+	if (!model)
+		return;
+	argv_add(a, "-netdev");
+	if (pxe) {
+		char *f = tb_strdupf(",bootfile=%s", c->pxe_file);
+
+		argv_add_escaped(a, "user,id=net0,tftp=", c->tftp_dir,
+				 f ? f : "");
+		free(f);
+	} else {
+		argv_add(a, "user,id=net0");
+	}
+	dev(a, tb_strdupf("%s,netdev=net0%s", model, pxe ? ",bootindex=1" :
+			  c->hw.machine == VM_MICROVM ? "" : ",romfile="));
+}
+
+static void add_kernel(struct argv_buf *a, const struct qemu_cfg *c)
+{
+	argv_add(a, "-kernel");
+	argv_add(a, c->kernel);
+	argv_add(a, "-initrd");
+	argv_add(a, c->initrd);
+	argv_add(a, "-append");
+	argv_add(a, c->append);
+}
+
+void qemu_devices(struct argv_buf *a, const struct qemu_cfg *c)
+{
+	struct ctls st = { 0 };
+
+	add_firmware(a, c);
+	if (c->hw.boot == BOOT_CDROM && c->iso)
+		add_cdrom(a, c, &st);
+	if (c->disk)
+		add_disk(a, c, &st, c->hw.boot == BOOT_DISK);
+	add_nic(a, c);
+	if (c->hw.boot == BOOT_KERNEL)
+		add_kernel(a, c);
+	if (c->params) {
+		argv_add(a, "-fw_cfg");
+		argv_add_escaped(a, "name=" PARAMS_FWCFG ",string=", c->params,
+				 "");
+	}
+}
