@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/cdrom.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -23,6 +22,11 @@
 #define MKE2FS "/usr/bin/mke2fs"
 #define WAIT_MAX_S 10.0
 #define ISO_VOLID "TWINBENCH"
+/* <linux/cdrom.h> (not in musl's headers): drive status of the disc in
+ * the current slot */
+#define CDROM_DRIVE_STATUS 0x5326
+#define CDSL_CURRENT ((int)(~0U >> 1))
+#define CDS_DISC_OK 4
 
 static void copy_label(char *out, const unsigned char *p, size_t n)
 {

@@ -9,8 +9,8 @@
 # source tree out of tree in BUILDDIR and runs upstream's own `make
 # sqlite3.c` target (tclsh runs tool/mksqlite3c.tcl; lemon and mkkeywordhash
 # are built and run on the way).  OUT is the amalgamation; sqlite3.h and
-# sqlite_cfg.h are written next to it.  The amalgamation holds no build path (Debian's
-# configure turns #line directives off); the script checks that.
+# sqlite_cfg.h are written next to it.  None of them holds a build path
+# (Debian's configure turns #line directives off); the script checks that.
 set -eu
 
 # shellcheck source=image-builder/tools-lib.sh
@@ -25,8 +25,8 @@ command -v tclsh >/dev/null 2>&1 ||
 tools_unpack
 
 step CONFIG "sqlite3 (out of tree)"
-# Only the generators are compiled here (with CC, for the build machine);
-# nothing of this configuration ends up in the appliance but sqlite3.c.
+# Only the generators are compiled here (with CC, run on the build
+# machine); what reaches the appliance is sqlite3.c and sqlite_cfg.h.
 run sh -c 'cd "$1" && "$2/configure" CC="$3" CFLAGS="-O2 -g0 $4" \
 	--disable-tcl --disable-readline --disable-editline \
 	--disable-load-extension --enable-threadsafe' \

@@ -200,10 +200,12 @@ enum vm_nic { NIC_NONE, NIC_VIRTIO, NIC_E1000, NIC_E1000E, NIC_RTL8139,
 enum vm_fw { FW_BIOS, FW_UEFI };
 enum vm_boot { BOOT_DISK, BOOT_CDROM, BOOT_PXE, BOOT_KERNEL };
 enum vhw_kind { VHW_MACHINE, VHW_BUS, VHW_NIC, VHW_FW, VHW_BOOT };
+#define VM_MAX_NICS	8
 struct vm_hw {
 	enum vm_machine machine;
 	enum vm_bus bus;
-	enum vm_nic nic;
+	enum vm_nic nics[VM_MAX_NICS];	/* nics[0]: the PXE boot NIC */
+	size_t nnics;
 	enum vm_fw fw;
 	enum vm_boot boot;
 };

@@ -117,7 +117,7 @@ char **qemu_argv(const struct qemu_cfg *c)
 	struct argv_buf a = { 0 };
 
 	add_machine(&a, c->qemu, c->accel, c->hw.machine,
-		    c->hw.nic != NIC_NONE);
+		    c->hw.nnics > 0);
 	argv_add(&a, "-m");
 	argv_add_owned(&a, tb_strdupf("%u", c->memory_mib));
 	argv_add(&a, "-smp");

@@ -10,8 +10,9 @@
  *   nvme         -device nvme (a CD-ROM goes to the machine's own ATA)
  *   lsi          -device lsi53c895a + scsi-hd / scsi-cd
  * The boot device gets bootindex=1, which SeaBIOS and OVMF both follow.
- * NICs use user-mode networking; a PXE boot adds QEMU's TFTP server and
- * DHCP boot file, other boots drop the NIC's option ROM (no iPXE attempt).
+ * Each NIC has its own user-mode network; the PXE boot NIC (the first)
+ * gets QEMU's TFTP server and DHCP boot file, the others lose their option
+ * ROMs (no iPXE attempts).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -121,9 +122,9 @@ static void add_cdrom(struct argv_buf *a, const struct qemu_cfg *c,
 	dev(a, tb_strdupf("%s%s", spec, boot_opt(1)));
 }
 
-static const char *nic_model(const struct qemu_cfg *c)
+static const char *nic_model(const struct qemu_cfg *c, enum vm_nic nic)
 {
-	switch (c->hw.nic) {
+	switch (nic) {
 	case NIC_VIRTIO:
 		return c->hw.machine == VM_MICROVM ? "virtio-net-device" :
 		       "virtio-net-pci";
@@ -136,17 +137,17 @@ static const char *nic_model(const struct qemu_cfg *c)
 	case NIC_VMXNET3:
 		return "vmxnet3";
 	default:
-		return NULL;
+		return "?";
 	}
 }
 
-static void add_nic(struct argv_buf *a, const struct qemu_cfg *c)
+/* NIC i with its own user-mode network netI; the PXE boot NIC (the first)
+ * gets QEMU's TFTP root and boot file, the others no option ROM. */
+static void add_nic(struct argv_buf *a, const struct qemu_cfg *c, size_t i)
 {
-	const char *model = nic_model(c);
-	int pxe = c->hw.boot == BOOT_PXE;
+	int pxe = c->hw.boot == BOOT_PXE && i == 0;
+	char *net = tb_strdupf("user,id=net%zu", i);
 
-	if (!model)
-		return;
 	argv_add(a, "-netdev");
 	if (pxe) {
 		char *f = tb_strdupf(",bootfile=%s", c->pxe_file);
@@ -154,21 +155,49 @@ static void add_nic(struct argv_buf *a, const struct qemu_cfg *c)
 		argv_add_escaped(a, "user,id=net0,tftp=", c->tftp_dir,
 				 f ? f : "");
 		free(f);
+		free(net);
 	} else {
-		argv_add(a, "user,id=net0");
+		argv_add_owned(a, net);
 	}
-	dev(a, tb_strdupf("%s,netdev=net0%s", model, pxe ? ",bootindex=1" :
-			  c->hw.machine == VM_MICROVM ? "" : ",romfile="));
+	dev(a, tb_strdupf("%s,netdev=net%zu%s", nic_model(c, c->hw.nics[i]),
+			  i, pxe ? ",bootindex=1" : c->hw.machine ==
+			  VM_MICROVM ? "" : ",romfile="));
 }
 
+/* The host's TSC rate in kHz (/proc/cpuinfo "cpu MHz"); 0 if unknown. */
+static unsigned long host_tsc_khz(void)
+{
+	char *text = NULL, *p;
+	double mhz = 0;
+
+	if (tb_read_file("/proc/cpuinfo", &text, NULL))
+		return 0;
+	p = strstr(text, "\ncpu MHz");
+	if (p && (p = strchr(p, ':')) != NULL)
+		mhz = strtod(p + 1, NULL);
+	free(text);
+	return mhz > 0 ? (unsigned long)(mhz * 1000 + 0.5) : 0;
+}
+
+/* microvm has no HPET and no ACPI PM timer; under TCG the PIT-based TSC
+ * calibration then fails (or hangs the boot).  TCG's guest TSC runs at
+ * the host's rate, so tell the kernel that rate. */
 static void add_kernel(struct argv_buf *a, const struct qemu_cfg *c)
 {
+	unsigned long khz = 0;
+
+	if (c->hw.machine == VM_MICROVM && c->accel != ACCEL_KVM)
+		khz = host_tsc_khz();
 	argv_add(a, "-kernel");
 	argv_add(a, c->kernel);
 	argv_add(a, "-initrd");
 	argv_add(a, c->initrd);
 	argv_add(a, "-append");
-	argv_add(a, c->append);
+	if (khz)
+		argv_add_owned(a, tb_strdupf("%s tsc_early_khz=%lu",
+					     c->append, khz));
+	else
+		argv_add(a, c->append);
 }
 
 void qemu_devices(struct argv_buf *a, const struct qemu_cfg *c)
@@ -180,7 +209,8 @@ void qemu_devices(struct argv_buf *a, const struct qemu_cfg *c)
 		add_cdrom(a, c, &st);
 	if (c->disk)
 		add_disk(a, c, &st, c->hw.boot == BOOT_DISK);
-	add_nic(a, c);
+	for (size_t i = 0; i < c->hw.nnics; i++)
+		add_nic(a, c, i);
 	if (c->hw.boot == BOOT_KERNEL)
 		add_kernel(a, c);
 	if (c->params) {

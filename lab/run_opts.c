@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lab.h"
@@ -65,6 +66,29 @@ static int parse_accel(const char *s, enum accel *a)
 	return 0;
 }
 
+/* --nic none, or a list like virtio,e1000 */
+static int parse_nics(const char *arg, struct vm_hw *hw)
+{
+	char *copy = strdup(arg), *w, *save = NULL;
+	int v, e = copy ? 0 : -1;
+
+	hw->nnics = 0;
+	if (copy && !strcmp(copy, "none")) {
+		free(copy);
+		return 0;
+	}
+	for (w = copy ? strtok_r(copy, ",", &save) : NULL; !e && w;
+	     w = strtok_r(NULL, ",", &save)) {
+		if (vhw_parse(VHW_NIC, w, &v) || v == NIC_NONE ||
+		    hw->nnics == VM_MAX_NICS)
+			e = -1;
+		else
+			hw->nics[hw->nnics++] = (enum vm_nic)v;
+	}
+	free(copy);
+	return e || hw->nnics == 0 ? -1 : 0;
+}
+
 /* --machine, --disk-bus, --nic, --firmware, --boot */
 static const char *hw_opt(int opt, const char *arg, struct run_opts *o,
 			  int *boot_given)
@@ -76,14 +100,14 @@ static const char *hw_opt(int opt, const char *arg, struct run_opts *o,
 	enum vhw_kind k = kinds[strchr(letters, opt) - letters];
 	int v;
 
+	if (k == VHW_NIC)
+		return parse_nics(arg, &o->hw) ? vhw_usage(k) : NULL;
 	if (vhw_parse(k, arg, &v))
 		return vhw_usage(k);
 	if (k == VHW_MACHINE)
 		o->hw.machine = (enum vm_machine)v;
 	else if (k == VHW_BUS)
 		o->hw.bus = (enum vm_bus)v;
-	else if (k == VHW_NIC)
-		o->hw.nic = (enum vm_nic)v;
 	else if (k == VHW_FW)
 		o->hw.fw = (enum vm_fw)v;
 	else

@@ -8,7 +8,7 @@
  *             its own qboot BIOS, and --boot kernel.
  *   ide       the PIIX IDE controller exists only on machine pc (q35's
  *             ICH9 disk controller is AHCI).
- *   pxe       needs a NIC.
+ *   pxe       needs a NIC (the first one of --nic boots).
  *   lsi + uefi + disk/cdrom: OVMF has no driver for the LSI 53C895A, so
  *             the firmware cannot read the boot disk (--boot kernel and
  *             pxe work: the disk is then only for data).
@@ -54,8 +54,8 @@ static const struct {
 	[VHW_MACHINE] = { machines, "--machine: pc, q35 or microvm" },
 	[VHW_BUS] = { buses, "--disk-bus: virtio-blk, virtio-scsi, ahci, "
 		      "ide, nvme or lsi" },
-	[VHW_NIC] = { nics, "--nic: none, virtio, e1000, e1000e, rtl8139 or "
-		      "vmxnet3" },
+	[VHW_NIC] = { nics, "--nic: none, or a comma-separated list of "
+		      "virtio, e1000, e1000e, rtl8139, vmxnet3 (at most 8)" },
 	[VHW_FW] = { firmwares, "--firmware: bios or uefi" },
 	[VHW_BOOT] = { boots, "--boot: disk, cdrom, pxe or kernel" },
 };
@@ -94,9 +94,10 @@ static const char *check_microvm(const struct vm_hw *h)
 	if (h->bus != BUS_VIRTIO_BLK)
 		return "--machine microvm: no PCI, so the disk must be "
 		       "virtio-blk (virtio-mmio)";
-	if (h->nic != NIC_NONE && h->nic != NIC_VIRTIO)
-		return "--machine microvm: no PCI, so the NIC must be virtio "
-		       "(virtio-mmio) or none";
+	for (size_t i = 0; i < h->nnics; i++)
+		if (h->nics[i] != NIC_VIRTIO)
+			return "--machine microvm: no PCI, so NICs must be "
+			       "virtio (virtio-mmio)";
 	return NULL;
 }
 
@@ -107,7 +108,7 @@ const char *vhw_check(const struct vm_hw *h)
 	if (h->bus == BUS_IDE && h->machine != VM_PC)
 		return "--disk-bus ide: the PIIX IDE controller exists only on "
 		       "--machine pc (q35's disk controller is AHCI)";
-	if (h->boot == BOOT_PXE && h->nic == NIC_NONE)
+	if (h->boot == BOOT_PXE && h->nnics == 0)
 		return "--boot pxe needs a NIC: --nic virtio, e1000, e1000e, "
 		       "rtl8139 or vmxnet3";
 	if (h->bus == BUS_LSI && h->fw == FW_UEFI &&

@@ -43,11 +43,14 @@ profile() {
 	printf '%s\n' "$@" >>"$P"
 }
 
-# tb_run BINDIR: container-mode run of $P; the run directory in $RUN
+# tb_run BINDIR [OPTION...]: container-mode run of $P; the run directory
+# in $RUN
 tb_run() {
-	run "$TB" run --results "$R" --bindir "$1" --profile-file "$P" \
-		--label t
-	RUN=$(echo "$R"/runs/0001-t)
+	local b=$1
+	shift
+	run "$TB" run --results "$R" --bindir "$b" --profile-file "$P" \
+		--label t "$@"
+	RUN=$(ls -d "$R"/runs/[0-9]*-t | tail -1)
 }
 
 # metric NAME: its value in the run's samples
@@ -168,7 +171,6 @@ spy_bindir() {
 	[ "$output" = "skipped no code base to build: neither $d/../lib/twinbench-build nor /boot/twinbench-build.tar.bz2 exists" ]
 	# a tree given that does not exist is an error
 	profile '[b]' 'workload = build' "tree = $d/none"
-	rm -rf "$R"
 	tb_run "$B/tools"
 	run -0 jq -r '.instances[0] | "\(.status) \(.reason)"' \
 		"$RUN/summary.json"
@@ -181,9 +183,8 @@ spy_bindir() {
 	profile '[b]' 'workload = build' 'files = 30' 'jobs = 2' \
 		"archive = $a"
 	sed -i 's/^repeat = 1/repeat = 2/' "$P"
-	run -0 "$TB" run --results "$R" --bindir "$B/tools" --profile-file "$P" \
-		--label t --scratch "$s" --keep-scratch
-	RUN=$(echo "$R"/runs/0001-t)
+	tb_run "$B/tools" --scratch "$s" --keep-scratch
+	[ "$status" -eq 0 ] || { echo "$output" >&2; return 1; }
 	[ "$(jq -s 'map(select(.metric == "files" and .value == 30)) |
 		length' "$RUN/samples.jsonl")" = 2 ]
 	for t in twinbench-cc twinbench-build; do

@@ -35,7 +35,8 @@ calc() { echo "scale=6; $1" | bc; }
 
 # ours THREADS SYNC: run the workload; sets OURS_QPS, OURS_RSS, $tmp/s.*
 ours() {
-	local d=$tmp/ours-$1-$2
+	local d=$tmp/ours
+	rm -rf "$d"
 	mkdir -p "$d"
 	cat >"$d/p.profile" <<-EOF
 		[profile]
@@ -93,8 +94,11 @@ ref() {
 }
 
 # median of the arguments
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
-	END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() {
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+		h = int(NR / 2)
+		print (NR % 2) ? v[h + 1] : (v[h] + v[h + 1]) / 2 }'
+}
 
 for threads in 1 4; do
 	for sync in full off; do
@@ -106,6 +110,7 @@ for threads in 1 4; do
 			errs=$((errs + REF_ERR))
 		done
 		oq=$(median "${o[@]}") rq=$(median "${r[@]}")
+		[ -z "${OLTP_BENCH_DEBUG:-}" ] || echo "# ours ${o[*]} ref ${r[*]}" >&2
 		note="sqlite3 shell, same SQL, median of $REPS"
 		[ "$errs" = 0 ] || note="$note; shell errors: $errs"
 		row oltp "qps t$threads sync=$sync" "$(printf %.0f "$oq")" \
