@@ -10,8 +10,10 @@ include $(sort $(wildcard image-builder/tool-*.mk))
 #   IMAGE_TREES += DEST=SRCDIR    a whole directory; SRCDIR/.stamp must be
 #                                 the target that builds it
 # Mode: 0755 if the source is executable, else 0644.
+#   BOOT_FILES += DEST=SRC        a file for the BENCHBOOT partition
 IMAGE_FILES ?=
 IMAGE_TREES ?=
+BOOT_FILES ?=
 image_srcs = $(foreach f,$(IMAGE_FILES),$(lastword $(subst =, ,$(f)))) \
 	$(foreach t,$(IMAGE_TREES),$(lastword $(subst =, ,$(t)))/.stamp)
 
@@ -94,11 +96,12 @@ $(O)/$(1)/initrd.img: $(B)/img-$(1)/initramfs/list $(MKCPIO)
 
 $(O)/$(1)/disk.img: $(O)/$(1)/vmlinuz $(O)/$(1)/initrd.img \
 		$(B)/syslinux/.stamp $(B)/tools/mke2fs $(PROFILE_FILES) \
+		$$(foreach f,$$(BOOT_FILES),$$(lastword $$(subst =, ,$$(f)))) \
 		image-builder/mkdisk.sh
 	$$(call msg,DISK,$$@)
 	$$(Q)VMLINUZ=$(O)/$(1)/vmlinuz INITRD=$(O)/$(1)/initrd.img \
 		PROFILES=profiles SYSLINUX=$(SYSLINUX_ROOT) SEED=$(SEED) \
-		MKE2FS=$(B)/tools/mke2fs \
+		MKE2FS=$(B)/tools/mke2fs BOOT_FILES="$(BOOT_FILES)" \
 		BOOT_MIB=$(BOOT_MIB) RES_MIB=$(RES_MIB) \
 		SCRATCH_MIB=$(SCRATCH_MIB) DEFAULT_PROFILE=$(DEFAULT_PROFILE) \
 		bash image-builder/mkdisk.sh $$@ $(B)/img-$(1)/disk

@@ -4,6 +4,8 @@
 # usage: mkdisk.sh OUT.img WORKDIR
 # environment: VMLINUZ INITRD PROFILES SYSLINUX (unpacked syslinux packages)
 #   MKE2FS (the static mke2fs built from the pinned e2fsprogs source)
+#   optional BOOT_FILES "DEST=SRC ...": more files for BENCHBOOT (payloads
+#   too large for the initramfs, which lives in RAM)
 #   SEED SOURCE_DATE_EPOCH BOOT_MIB RES_MIB SCRATCH_MIB [DEFAULT_PROFILE]
 #
 # Layout (MBR, 1 MiB aligned):
@@ -58,6 +60,12 @@ make_boot() { # FAT32 partition image
 	cp "$s/syslinux.cfg" "$s/EFI/BOOT/syslinux.cfg"
 	cp "$SYSLINUX/usr/lib/SYSLINUX.EFI/efi64/syslinux.efi" "$s/EFI/BOOT/BOOTX64.EFI"
 	cp "$SYSLINUX/usr/lib/syslinux/modules/efi64/ldlinux.e64" "$s/EFI/BOOT/"
+	local e
+	for e in ${BOOT_FILES:-}; do
+		[ -f "${e#*=}" ] || die "${e#*=}: missing (needed for BENCHBOOT:/${e%%=*})"
+		mkdir -p "$(dirname "$s/${e%%=*}")"
+		cp "${e#*=}" "$s/${e%%=*}"
+	done
 	cat > "$s/profiles/README.txt" <<-'EOF'
 	A file NAME.profile placed here overrides the built-in profile NAME
 	without rebuilding the image. Its text and sha256 go into the run's

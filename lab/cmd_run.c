@@ -231,9 +231,13 @@ static int prepare(struct run_ctx *c)
 
 	if (c->o->hw.boot == BOOT_DISK && select_profile(c))
 		return -1;
-	c->serial_log = c->o->serial_log ? strdup(c->o->serial_log) :
-			fs_join(c->work, "serial.log");
-	e = c->serial_log ? boot_src_prepare(&q, &c->src) : -ENOMEM;
+	/* without BENCHRES the results come from the serial log */
+	if (c->o->serial_log)
+		c->serial_log = strdup(c->o->serial_log);
+	else if (!c->res_image)
+		c->serial_log = fs_join(c->work, "serial.log");
+	e = !c->serial_log && (c->o->serial_log || !c->res_image) ? -ENOMEM :
+	    boot_src_prepare(&q, &c->src);
 	if (e)
 		warnx("%s: %s: %s", c->o->image, c->src.failed ?
 		      c->src.failed : "setup", strerror(-e));

@@ -2,14 +2,15 @@
  * line: firmware, the disk on the chosen bus, the CD-ROM, the NIC, direct
  * kernel boot and the fw_cfg parameters.
  *
- *   virtio-blk   -device virtio-blk-pci (microvm: virtio-blk-device)
+ *   virtio-blk   -drive if=virtio (microvm: -device virtio-blk-device)
  *   virtio-scsi  -device virtio-scsi-pci + scsi-hd / scsi-cd
  *   ahci         -device ahci + ide-hd / ide-cd (also on pc, which has none)
  *   ide          the PIIX controller of machine pc: ide-hd on ide.0,
  *                ide-cd on ide.1
  *   nvme         -device nvme (a CD-ROM goes to the machine's own ATA)
  *   lsi          -device lsi53c895a + scsi-hd / scsi-cd
- * The boot device gets bootindex=1, which SeaBIOS and OVMF both follow.
+ * The boot device gets bootindex=1, which SeaBIOS and OVMF both follow
+ * (an if=virtio disk is the first disk: both boot it without).
  * Each NIC has its own user-mode network; the PXE boot NIC (the first)
  * gets QEMU's TFTP server and DHCP boot file, the others lose their option
  * ROMs (no iPXE attempts).
@@ -72,13 +73,16 @@ static void add_disk(struct argv_buf *a, const struct qemu_cfg *c,
 	const char *b = boot_opt(boot);
 
 	argv_add(a, "-drive");
+	if (c->hw.bus == BUS_VIRTIO_BLK && c->hw.machine != VM_MICROVM) {
+		/* the short form of virtio-blk-pci, as in the README */
+		argv_add_escaped(a, "file=", c->disk, ",format=raw,if=virtio");
+		return;
+	}
 	argv_add_escaped(a, "file=", c->disk, ",format=raw,if=none,id=disk0");
 	add_controller(a, st, c->hw.bus);
 	switch (c->hw.bus) {
 	case BUS_VIRTIO_BLK:
-		dev(a, tb_strdupf("%s,drive=disk0%s", c->hw.machine ==
-				  VM_MICROVM ? "virtio-blk-device" :
-				  "virtio-blk-pci", b));
+		dev(a, tb_strdupf("virtio-blk-device,drive=disk0%s", b));
 		break;
 	case BUS_VIRTIO_SCSI:
 		dev(a, tb_strdupf("scsi-hd,drive=disk0,bus=scsi0.0%s", b));

@@ -53,3 +53,15 @@ build() {
 	run jq -r '.artefacts["initrd.img"].sha256' "$t/one/out/guest/manifest.json"
 	[ "$output" = "$(sha256sum < "$t/one/out/guest/initrd.img" | cut -c1-64)" ]
 }
+
+@test "twinbench.iso, pxe/ and results-disk.img are identical too" {
+	local t=$BATS_FILE_TMPDIR d
+	cmp "$t/one/out/guest/twinbench.iso" "$t/two/out/guest/twinbench.iso"
+	diff -r "$t/one/out/guest/pxe" "$t/two/out/guest/pxe"
+	for d in one/src two/deeper/src; do
+		make -C "$t/$d" O="$t/${d%%/*}/out" DL_DIR="$REPO/dl" \
+			SOURCE_DATE_EPOCH="$SDE" VERSION="$VER" results-disk \
+			> /dev/null
+	done
+	cmp "$t/one/out/results-disk.img" "$t/two/out/results-disk.img"
+}

@@ -10,7 +10,7 @@ O=${O:-out}
 export TWINBENCH_O=$(mkdir -p "$O" && cd "$O" && pwd)
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(unit tests/fetch.bats tests/tools.bats tests/runner.bats \
-	tests/lab.bats tests/flavours.bats tests/build.bats tests/oltp.bats tests/fileserver.bats tests/boot.bats tests/repro.bats)
+	tests/lab.bats tests/flavours.bats tests/build.bats tests/oltp.bats tests/fileserver.bats tests/boot.bats tests/matrix.bats tests/repro.bats)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

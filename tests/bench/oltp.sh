@@ -7,7 +7,8 @@
 # table and transactions it runs (same ids, same strings) as SQL; the shell
 # builds its own copy of the table (untimed) and runs the transactions with
 # the same settings (synchronous, cache_size, busy_timeout), alternating
-# with ours, REPS times (medians: fsync times vary).  threads=N:
+# with ours, REPS times (medians, with the range: fsync times on a shared
+# disk vary by tens of percent from run to run).  threads=N:
 # N shells at once, each with every Nth transaction and BEGIN IMMEDIATE
 # (the shell cannot retry a transaction that meets a lock; ours starts with
 # BEGIN and retries, like sysbench).  The shell's start-up (a run of the
@@ -20,7 +21,7 @@ O=${O:-out}
 TB=$O/build/appliance/twinbench
 SIZE=${OLTP_BENCH_SIZE:-10000}
 TXNS=${OLTP_BENCH_TXNS:-1000}
-REPS=${OLTP_BENCH_REPS:-3}
+REPS=${OLTP_BENCH_REPS:-5}
 
 command -v sqlite3 >/dev/null || apt-get install -y -q sqlite3 >/dev/null
 make -s O="$O" appliance >/dev/null
@@ -100,6 +101,12 @@ median() {
 		print (NR % 2) ? v[h + 1] : (v[h] + v[h + 1]) / 2 }'
 }
 
+# span VALUE...: "min..max", rounded
+span() {
+	printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 }
+		END { printf "%.0f..%.0f", lo, hi }'
+}
+
 for threads in 1 4; do
 	for sync in full off; do
 		o=() r=() errs=0
@@ -110,8 +117,8 @@ for threads in 1 4; do
 			errs=$((errs + REF_ERR))
 		done
 		oq=$(median "${o[@]}") rq=$(median "${r[@]}")
-		[ -z "${OLTP_BENCH_DEBUG:-}" ] || echo "# ours ${o[*]} ref ${r[*]}" >&2
-		note="sqlite3 shell, same SQL, median of $REPS"
+		note="sqlite3 shell, same SQL; median of $REPS, ours"
+		note="$note $(span "${o[@]}"), shell $(span "${r[@]}")"
 		[ "$errs" = 0 ] || note="$note; shell errors: $errs"
 		row oltp "qps t$threads sync=$sync" "$(printf %.0f "$oq")" \
 			"$(printf %.0f "$rq")" \

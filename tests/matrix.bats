@@ -1,0 +1,303 @@
+#!/usr/bin/env bats
+# The boot matrix (issue 4): the guest image under QEMU on every machine,
+# disk bus, NIC, firmware and boot method, each boot a complete `smoke` run
+# (TCG unless the KVM probe of `twinbench run --accel auto` succeeds; every
+# boot has a timeout).  Each boot's hardware object (manifest.json, or the
+# console's TWINBENCH-HARDWARE line) must name the expected firmware, boot
+# medium, disk driver and NIC drivers.
+#
+# Factors and their valid values:
+#   machine   pc, q35, microvm
+#   disk bus  virtio-blk, virtio-scsi, ahci, ide, nvme, lsi (lsi53c895a)
+#   NIC       virtio-net, e1000, e1000e, rtl8139, vmxnet3
+#   firmware  bios (SeaBIOS; qboot on microvm), uefi (OVMF)
+#   boot      disk (disk.img), cdrom (twinbench.iso), pxe (pxe/ over QEMU's
+#             TFTP), kernel (-kernel/-initrd/-append from disk.img)
+# Constraints: microvm = virtio-blk + virtio-net + qboot + kernel boot (no
+# PCI, no disk-reading firmware); ide only on pc (q35 has AHCI); OVMF has no
+# LSI driver, so lsi + uefi only with kernel or pxe boot; pxe needs a NIC.
+# For cdrom and pxe the disk bus is that of the results disk (make
+# results-disk), and for cdrom also of the CD drive where the bus has CD
+# drives (ide, ahci, virtio-scsi, lsi; else the machine's own ATA).
+#
+# NICs: every pc/q35 boot carries all five NIC models at once (the first
+# is the PXE boot NIC), so each NIC model is paired with every machine,
+# disk bus, firmware and boot method in every boot.  That leaves four
+# factors, machine x bus x firmware x boot.  Pairwise over them needs at
+# least 24 boots (6 buses x 4 boot methods), about 15 minutes under TCG
+# here, so the suite has two sets:
+#
+#   quick (default, rows a-n, 14 boots): every valid pair of machine x bus,
+#     machine x firmware, machine x boot, bus x firmware, firmware x boot,
+#     and every NIC with everything (above); of bus x boot, 13 of the 24
+#     pairs.  Row n is a PXE boot without a results disk (iPXE script,
+#     results read from the console).
+#   full (TWINBENCH_MATRIX=full, rows a-y, 25 boots): adds rows o-y, the 11
+#     missing bus x boot pairs: then every valid pair of all five factors.
+#
+#   row  machine  bus          firmware  boot    PXE NIC / note
+#   a    pc       virtio-blk   bios      disk
+#   b    q35      virtio-blk   uefi      cdrom
+#   c    q35      virtio-scsi  bios      pxe     e1000e, pxelinux.0
+#   d    pc       virtio-scsi  uefi      kernel
+#   e    pc       ahci         bios      kernel
+#   f    q35      ahci         uefi      disk
+#   g    pc       ide          bios      cdrom
+#   h    pc       ide          uefi      pxe     e1000, syslinux.efi
+#   i    q35      nvme         bios      kernel
+#   j    pc       nvme         uefi      disk
+#   k    q35      lsi          bios      cdrom
+#   l    pc       lsi          uefi      pxe     rtl8139, syslinux.efi
+#   m    microvm  virtio-blk   bios      kernel  (virtio-mmio disk + NIC)
+#   n    pc       -            bios      pxe     vmxnet3, boot.ipxe, console
+#   --- full only ---
+#   o    q35      virtio-blk   uefi      pxe     virtio, syslinux.efi
+#   p    q35      virtio-scsi  bios      disk
+#   q    pc       virtio-scsi  uefi      cdrom
+#   r    pc       ahci         uefi      cdrom
+#   s    q35      ahci         bios      pxe     rtl8139, pxelinux.0
+#   t    pc       ide          uefi      disk
+#   u    pc       ide          bios      kernel
+#   v    q35      nvme         uefi      cdrom
+#   w    pc       nvme         bios      pxe     e1000, pxelinux.0
+#   x    pc       lsi          bios      disk
+#   y    q35      lsi          uefi      kernel
+bats_require_minimum_version 1.5.0
+load helper
+
+ALL_NICS=virtio,e1000,e1000e,rtl8139,vmxnet3
+
+setup_file() {
+	make_quiet guest lab results-disk
+	export XDG_CACHE_HOME=$BATS_FILE_TMPDIR/cache
+}
+
+full_only() {
+	[ "${TWINBENCH_MATRIX:-quick}" = full ] ||
+		skip "full matrix only (TWINBENCH_MATRIX=full)"
+}
+
+# The Linux driver the appliance must report for a disk bus or NIC model.
+disk_driver() {
+	case $1 in
+	virtio-blk) echo virtio_blk ;; virtio-scsi) echo virtio_scsi ;;
+	ahci) echo ahci ;; ide) echo ata_piix ;; nvme) echo nvme ;;
+	lsi) echo sym53c8xx ;;
+	esac
+}
+nic_driver() {
+	case $1 in
+	virtio) echo virtio_net ;; e1000) echo e1000 ;; e1000e) echo e1000e ;;
+	rtl8139) echo 8139cp ;; vmxnet3) echo vmxnet3 ;;
+	esac
+}
+# The CD drive's driver: on the bus if it has CD drives, else the ATA
+# controller of the machine.
+cd_driver() { # machine bus
+	case $2 in
+	ide|ahci|virtio-scsi|lsi) disk_driver "$2" ;;
+	*) if [ "$1" = q35 ]; then echo ahci; else echo ata_piix; fi ;;
+	esac
+}
+
+# boot_row ROW MACHINE BUS FIRMWARE BOOT NICS [PXE-FILE] [console]
+# One boot on smoke; its console in $T/console.log, the lab's messages in
+# $T/lab.log, the run in $T/out/<run-id>/.
+boot_row() {
+	local row=$1 machine=$2 bus=$3 fw=$4 boot=$5 nics=$6 pxe=${7:-}
+	local mode=${8:-res} img args=()
+	T=$BATS_FILE_TMPDIR/$row
+	mkdir -p "$T"
+	case $boot in
+	disk|kernel)
+		cp --sparse=always "$O/guest/disk.img" "$T/disk.img"
+		img=$T/disk.img ;;
+	cdrom) img=$O/guest/twinbench.iso ;;
+	pxe) img=$O/guest/pxe ;;
+	esac
+	if [ "$mode" = res ] && [ "$boot" = cdrom -o "$boot" = pxe ]; then
+		cp --sparse=always "$O/results-disk.img" "$T/res.img"
+		args+=(--results-disk "$T/res.img")
+	fi
+	[ -z "$pxe" ] || args+=(--pxe-file "$pxe")
+	run --separate-stderr timeout 900 "$LAB" run --profile smoke \
+		--timeout 600 --out "$T/out" --machine "$machine" \
+		--disk-bus "$bus" --firmware "$fw" --boot "$boot" \
+		--nic "$nics" "${args[@]}" "$img"
+	printf '%s\n' "$output" > "$T/console.log"
+	printf '%s\n' "$stderr" > "$T/lab.log"
+	if [ "$status" -ne 0 ]; then
+		echo "twinbench run exited $status; its messages:"
+		tail -n 25 "$T/lab.log"
+		echo "console (end):"
+		grep -av '^TWINBENCH {' "$T/console.log" | tail -n 15
+		return 1
+	fi
+}
+
+# The hardware object of the run: manifest.json's, or the console's.
+hardware() {
+	local d
+	d=$(echo "$T"/out/*/)
+	if [ -f "$d/manifest.json" ]; then
+		jq -c .hardware "$d/manifest.json"
+	else
+		jq -c . "$d/hardware.json"
+	fi
+}
+
+# check_row MACHINE BUS FIRMWARE BOOT NICS [console]: a complete, ok smoke
+# run; every workload has ok samples; the hardware object names what QEMU
+# was given.
+check_row() {
+	local machine=$1 bus=$2 fw=$3 boot=$4 nics=$5 mode=${6:-res}
+	local hw d w want got
+	grep -qa 'TWINBENCH-DONE [0-9]*-[a-z0-9_.-]* ok' "$T/console.log"
+	d=$(echo "$T"/out/*/)
+	[ -e "$d/DONE" ]
+	[ "$(jq -r .status "$d/summary.json")" = ok ]
+	for w in $(sed -n 's/^workload *= *//p' "$REPO/profiles/smoke.profile" | sort -u); do
+		[ "$(jq -s --arg w "$w" '[.[] | select(.workload == $w and
+			.status == "ok")] | length' "$d/samples.jsonl")" -gt 0 ] ||
+			{ echo "no ok samples of $w"; return 1; }
+	done
+	hw=$(hardware)
+	echo "hardware: $hw"
+	[ "$(jq -r .firmware <<< "$hw")" = "$fw" ]
+	[ "$(jq -r .boot.medium <<< "$hw")" = "$boot" ]
+	if [ "$mode" = res ]; then
+		want=$(disk_driver "$bus")
+		jq -e --arg d "$want" '[.disks[] | select(.kind == "disk") |
+			.driver] | index($d) != null' <<< "$hw"
+	fi
+	if [ "$boot" = cdrom ]; then
+		want=$(cd_driver "$machine" "$bus")
+		jq -e --arg d "$want" '[.disks[] | select(.kind == "cdrom") |
+			.driver] | index($d) != null' <<< "$hw"
+	fi
+	want=$(for n in ${nics//,/ }; do nic_driver "$n"; done | sort | paste -sd,)
+	got=$(jq -r '[.nics[].driver] | sort | join(",")' <<< "$hw")
+	[ "$got" = "$want" ] || { echo "NIC drivers: $got, want $want"; return 1; }
+}
+
+# row ROW MACHINE BUS FIRMWARE BOOT [PXE-NIC PXE-FILE] [console]
+row() {
+	local r=$1 m=$2 b=$3 f=$4 boot=$5 nics=$ALL_NICS pxe= mode=res
+	if [ "$m" = microvm ]; then
+		nics=virtio
+	elif [ "$boot" = pxe ]; then
+		nics=$6,$(tr , '\n' <<< "$ALL_NICS" | grep -vx "$6" | paste -sd,)
+		pxe=$7
+		mode=${8:-res}
+	fi
+	boot_row "$r" "$m" "$b" "$f" "$boot" "$nics" "$pxe" "$mode"
+	check_row "$m" "$b" "$f" "$boot" "$nics" "$mode"
+}
+
+# ---- what `twinbench run` refuses, and the media themselves -------------
+
+@test "run refuses the combinations QEMU or its firmware cannot boot" {
+	run -2 "$LAB" run --machine microvm --boot disk "$O/guest/disk.img"
+	[[ "$output" == *"use --boot kernel"* ]]
+	run -2 "$LAB" run --machine q35 --disk-bus ide "$O/guest/disk.img"
+	[[ "$output" == *"only on --machine pc"* ]]
+	run -2 "$LAB" run --firmware uefi --disk-bus lsi "$O/guest/disk.img"
+	[[ "$output" == *"OVMF has no LSI"* ]]
+	run -2 "$LAB" run --boot pxe "$O/guest/pxe"
+	[[ "$output" == *"needs a NIC"* ]]
+	run -2 "$LAB" run --results-disk x "$O/guest/disk.img"
+	run -2 "$LAB" run --nic e1000,token-ring "$O/guest/disk.img"
+}
+
+@test "twinbench.iso is a hybrid ISO: El Torito BIOS + UEFI, MBR with an EFI partition" {
+	local iso=$O/guest/twinbench.iso
+	run xorriso -indev "$iso" -report_el_torito plain
+	[[ "$output" == *"Volume id    : 'TWINBENCH'"* ]]
+	[[ "$output" == *"El Torito boot img :   1  BIOS"* ]]
+	[[ "$output" == *"El Torito boot img :   2  UEFI"* ]]
+	run sfdisk -J "$iso"
+	[ "$(jq -r '.partitiontable.partitions[1].type' <<< "$output")" = ef ]
+	# the EFI partition is the FAT image with systemd-boot and the menu
+	local off
+	off=$(part_offset "$iso" 2)
+	MTOOLS_SKIP_CHECK=1 mdir -i "$iso@@$off" ::/EFI/BOOT/BOOTX64.EFI
+	MTOOLS_SKIP_CHECK=1 mtype -i "$iso@@$off" ::/loader/entries/smoke.conf |
+		grep -q 'bench.profile=smoke'
+}
+
+@test "pxe/ has BIOS and UEFI loaders, the menus, kernel, initrd, dnsmasq.conf" {
+	local p=$O/guest/pxe f
+	for f in pxelinux.0 ldlinux.c32 syslinux.efi ldlinux.e64 vmlinuz \
+		initrd.img pxelinux.cfg/default boot.ipxe dnsmasq.conf; do
+		[ -s "$p/$f" ]
+	done
+	cmp "$p/initrd.img" "$O/guest/initrd.img"
+	grep -q '^  IPAPPEND 2' "$p/pxelinux.cfg/default"
+	grep -q '^LABEL smoke' "$p/pxelinux.cfg/default"
+	grep -q '^item smoke' "$p/boot.ipxe"
+}
+
+@test "results-disk.img has one ext4 partition labelled BENCHRES" {
+	run sfdisk -J "$O/results-disk.img"
+	[ "$(jq '.partitiontable.partitions | length' <<< "$output")" -eq 1 ]
+	part_extract "$O/results-disk.img" 1 "$BATS_TEST_TMPDIR/res"
+	[ "$(e2label "$BATS_TEST_TMPDIR/res")" = BENCHRES ]
+	e2fsck -fn "$BATS_TEST_TMPDIR/res"
+}
+
+# ---- the boots: quick set ------------------------------------------------
+
+@test "a: pc, virtio-blk, SeaBIOS, disk" { row a pc virtio-blk bios disk; }
+@test "b: q35, virtio-blk, OVMF, cdrom" { row b q35 virtio-blk uefi cdrom; }
+@test "c: q35, virtio-scsi, SeaBIOS, pxe (e1000e, pxelinux)" {
+	row c q35 virtio-scsi bios pxe e1000e pxelinux.0
+}
+@test "d: pc, virtio-scsi, OVMF, kernel" { row d pc virtio-scsi uefi kernel; }
+@test "e: pc, ahci, SeaBIOS, kernel" { row e pc ahci bios kernel; }
+@test "f: q35, ahci, OVMF, disk" { row f q35 ahci uefi disk; }
+@test "g: pc, ide, SeaBIOS, cdrom" { row g pc ide bios cdrom; }
+@test "h: pc, ide, OVMF, pxe (e1000, syslinux.efi)" {
+	row h pc ide uefi pxe e1000 syslinux.efi
+}
+@test "i: q35, nvme, SeaBIOS, kernel" { row i q35 nvme bios kernel; }
+@test "j: pc, nvme, OVMF, disk" { row j pc nvme uefi disk; }
+@test "k: q35, lsi, SeaBIOS, cdrom" { row k q35 lsi bios cdrom; }
+@test "l: pc, lsi, OVMF, pxe (rtl8139, syslinux.efi)" {
+	row l pc lsi uefi pxe rtl8139 syslinux.efi
+}
+@test "m: microvm, virtio-mmio disk and NIC, qboot, kernel" {
+	row m microvm virtio-blk bios kernel
+}
+@test "n: pc, SeaBIOS, pxe (vmxnet3, boot.ipxe), results from the console" {
+	row n pc virtio-blk bios pxe vmxnet3 boot.ipxe console
+	grep -q 'reading the results from the serial console' "$T/lab.log"
+	[ "$(jq -r .source "$T"/out/*/summary.json)" = console ]
+	# the PXE menus pass BOOTIF=, the appliance's evidence for "pxe"
+	[[ "$(hardware | jq -r .boot.evidence)" == BOOTIF=* ]]
+}
+
+# ---- full set: the remaining disk bus x boot method pairs ----------------
+
+@test "o: q35, virtio-blk, OVMF, pxe (virtio, syslinux.efi)" {
+	full_only
+	row o q35 virtio-blk uefi pxe virtio syslinux.efi
+}
+@test "p: q35, virtio-scsi, SeaBIOS, disk" {
+	full_only
+	row p q35 virtio-scsi bios disk
+}
+@test "q: pc, virtio-scsi, OVMF, cdrom" { full_only; row q pc virtio-scsi uefi cdrom; }
+@test "r: pc, ahci, OVMF, cdrom" { full_only; row r pc ahci uefi cdrom; }
+@test "s: q35, ahci, SeaBIOS, pxe (rtl8139, pxelinux)" {
+	full_only
+	row s q35 ahci bios pxe rtl8139 pxelinux.0
+}
+@test "t: pc, ide, OVMF, disk" { full_only; row t pc ide uefi disk; }
+@test "u: pc, ide, SeaBIOS, kernel" { full_only; row u pc ide bios kernel; }
+@test "v: q35, nvme, OVMF, cdrom" { full_only; row v q35 nvme uefi cdrom; }
+@test "w: pc, nvme, SeaBIOS, pxe (e1000, pxelinux)" {
+	full_only
+	row w pc nvme bios pxe e1000 pxelinux.0
+}
+@test "x: pc, lsi, SeaBIOS, disk" { full_only; row x pc lsi bios disk; }
+@test "y: q35, lsi, OVMF, kernel" { full_only; row y q35 lsi uefi kernel; }
