@@ -194,7 +194,8 @@ gen_awk() {
 				for (l in linked)
 					if (base(l) == base(o))
 						o = l
-			print o "\tlib\t" arobjs[k] "\t$(AR) rc " o " " arobjs[k]
+			print o "\tlib\t" arobjs[k] "\t$(AR) rc " o " " \
+				arobjs[k]
 		}
 	}'
 }

@@ -91,7 +91,7 @@ $(O)/$(1)/initrd.img: $(B)/img-$(1)/initramfs/list $(MKCPIO)
 	$$(call msg,CPIO,$$@)
 	@mkdir -p $$(@D)
 	$$(Q)$(MKCPIO) -t $(SOURCE_DATE_EPOCH) $$< > $$@.cpio
-	$$(Q)zstd -q -f -19 -T1 --no-progress $$@.cpio -o $$@.zst
+	$$(Q)zstd -q -f -19 --zstd=wlog=20 -T1 --no-progress $$@.cpio -o $$@.zst
 	$$(Q)rm -f $$@.cpio && mv $$@.zst $$@
 
 $(O)/$(1)/disk.img: $(O)/$(1)/vmlinuz $(O)/$(1)/initrd.img \

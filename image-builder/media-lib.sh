@@ -37,7 +37,7 @@ boot_menu() {
 		echo "LABEL $n"
 		echo "  KERNEL $1"
 		echo "  INITRD $2"
-		echo "  APPEND console=tty0 console=ttyS0,115200 bench.profile=$n quiet"
+		echo "  APPEND console=tty0 console=ttyS0,115200 bench.profile=$n quiet panic=10"
 		[ -z "${3:-}" ] || echo "  $3"
 	done
 }

@@ -47,7 +47,7 @@ syslinux_cfg() { # prints syslinux.cfg with one entry per profile
 		echo "LABEL $n"
 		echo "  KERNEL /vmlinuz"
 		echo "  INITRD /initrd.img"
-		echo "  APPEND console=tty0 console=ttyS0,115200 bench.profile=$n quiet"
+		echo "  APPEND console=tty0 console=ttyS0,115200 bench.profile=$n quiet panic=10"
 	done
 }
 

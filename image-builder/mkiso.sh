@@ -59,7 +59,7 @@ sdboot_config() {
 			echo "title twinbench $n"
 			echo "linux /vmlinuz"
 			echo "initrd /initrd.img"
-			echo "options console=tty0 console=ttyS0,115200 bench.profile=$n quiet"
+			echo "options console=tty0 console=ttyS0,115200 bench.profile=$n quiet panic=10"
 		} > "$1/loader/entries/$n.conf"
 	done
 }

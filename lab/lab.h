@@ -315,5 +315,6 @@ int readback_console(const char *log, const char *out, const char *work);
 int cmd_run(int argc, char **argv);
 int cmd_collect(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_console(int argc, char **argv);
 
 #endif

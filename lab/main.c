@@ -89,6 +89,14 @@ static const char usage_text[] =
 "      RUNDIR/summary.json.  A run without DONE shows as incomplete.  CSV\n"
 "      has full precision and the CV as a fraction (column cv).\n"
 "\n"
+"  twinbench console LOG DESTDIR\n"
+"      Rebuild a run from a captured serial console LOG (an ISO or PXE\n"
+"      boot without a results disk, a hypervisor's serial port written to\n"
+"      a file, IPMI serial-over-LAN): its TWINBENCH lines become\n"
+"      DESTDIR/<run-id>/ with samples.jsonl, summary.json (\"source\":\n"
+"      \"console\"), hardware.json, console.log and DONE if the run\n"
+"      finished; then it is shown.  Nothing is overwritten.\n"
+"\n"
 "  twinbench help         this text\n"
 "  twinbench --version    the version\n"
 "\n"
@@ -160,6 +168,7 @@ static const struct {
 	{ "run", cmd_run },
 	{ "collect", cmd_collect },
 	{ "show", cmd_show },
+	{ "console", cmd_console },
 };
 
 int main(int argc, char **argv)

@@ -32,3 +32,8 @@ workload = seqio
 mode = zero
 size = 2G
 bs = 1M
+
+[oltp]
+workload = oltp
+table-size = 10000
+transactions = 2000

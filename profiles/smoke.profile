@@ -28,3 +28,9 @@ workload = seqio
 mode = zero
 size = 64M
 bs = 1M
+
+[oltp]
+workload = oltp
+table-size = 1000
+transactions = 100
+threads = 2

@@ -13,8 +13,11 @@ setup_file() {
 	export BUILD_SKIP=
 	if ! command -v musl-gcc >/dev/null ||
 		! command -v autoreconf >/dev/null; then
-		[ -x "$B/tools/tcc" ] && [ -f "$B/lib/twinbench-build/.stamp" ] ||
-			BUILD_SKIP="no tcc or code base in $B, and musl-gcc or autoreconf is missing ('make deps')"
+		[ -x "$B/tools/tcc" ] &&
+			[ -f "$B/lib/twinbench-build/.stamp" ] ||
+			BUILD_SKIP="no tcc or code base in $B, and musl-gcc"
+		[ -z "$BUILD_SKIP" ] ||
+			BUILD_SKIP+=" or autoreconf is missing ('make deps')"
 	else
 		make_quiet tools appliance
 	fi
@@ -156,7 +159,8 @@ spy_bindir() {
 	[ "$status" -eq 0 ]
 	[ "$(metric files)" = "$n" ]
 	[ "$(cat "$s/objects")" = "$n" ]
-	echo "# build: $n objects and $(wc -l <"$TREE/programs.list") programs, jobs=2: $(metric seconds) s" >&3
+	echo "# build: $n objects and $(wc -l <"$TREE/programs.list")" \
+		"programs, jobs=2: $(metric seconds) s" >&3
 }
 
 @test "without the code base the run is skipped, saying why" {
@@ -168,7 +172,9 @@ spy_bindir() {
 	tb_run "$d"
 	run -0 jq -r '.instances[0] | "\(.status) \(.reason)"' \
 		"$RUN/summary.json"
-	[ "$output" = "skipped no code base to build: neither $d/../lib/twinbench-build nor /boot/twinbench-build.tar.bz2 exists" ]
+	[ "$output" = "skipped no code base to build: neither" \
+		"$d/../lib/twinbench-build nor" \
+		"/boot/twinbench-build.tar.bz2 exists" ]
 	# a tree given that does not exist is an error
 	profile '[b]' 'workload = build' "tree = $d/none"
 	tb_run "$B/tools"

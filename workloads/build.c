@@ -87,22 +87,25 @@ static int read_list(struct tb_ctx *ctx, const char *dir, const char *name,
 		free(path);
 		return -1;
 	}
-	for (s = strtok_r(l->text, "\n", &save); s;
+	for (s = strtok_r(l->text, "\n", &save); s && rc == 0;
 	     s = strtok_r(NULL, "\n", &save)) {
 		if (l->n == cap) {
 			char **nl = realloc(l->line, (cap = cap * 2 + 64) *
 					    sizeof(*nl));
-			if (!nl)
-				return free(path), tb_fail(ctx, "out of memory"),
-					-1;
+			if (!nl) {
+				rc = -1;
+				break;
+			}
 			l->line = nl;
 		}
 		l->line[l->n++] = s;
 	}
-	if (l->n == 0)
+	if (rc < 0)
+		tb_fail(ctx, "out of memory");
+	else if (l->n == 0)
 		tb_fail(ctx, "%s: empty", path);
 	free(path);
-	return l->n ? 0 : -1;
+	return l->n && rc == 0 ? 0 : -1;
 }
 
 /* Everything setup and run need; 1 if skipped, -1 after tb_fail(). */

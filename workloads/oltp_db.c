@@ -132,9 +132,11 @@ static int fill(sqlite3 *db, const struct oltp_params *p, uint64_t seed,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* fsync the file, then its directory */
 static int fsync_path(const char *path, char *err, size_t errlen)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+	char *dir, *slash;
 
 	if (fd < 0 || fsync(fd) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -143,9 +145,19 @@ static int fsync_path(const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	close(fd);
-	rc = tb_fsync_dir(".");
+	dir = tb_strdupf("%s", path);
+	if (!dir) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	slash = strrchr(dir, '/');
+	if (slash)
+		slash[slash == dir] = '\0';
+	rc = tb_fsync_dir(slash ? dir : ".");
 	if (rc < 0)
-		snprintf(err, errlen, "fsync .: %s", strerror(-rc));
+		snprintf(err, errlen, "fsync %s: %s", slash ? dir : ".",
+			 strerror(-rc));
+	free(dir);
 	return rc < 0 ? -1 : 0;
 }
 
