@@ -90,11 +90,11 @@ static int skip_dev(const char *name)
 	return empty;
 }
 
-/* An optical drive holding a disc with an ISO 9660 volume with our volume
- * id (twinbench.iso)?  The drive is asked first (reading an empty one
- * fills the kernel log with I/O errors).  The primary volume descriptor:
- * sector 16, type 1, "CD001", volume id at +40. */
-static int is_our_iso(const char *dev)
+/* An ISO 9660 volume with our volume id (twinbench.iso in a drive, or
+ * dd'ed to a stick)?  An optical drive is asked first whether it holds a
+ * disc (reading an empty one fills the kernel log with I/O errors).  The
+ * primary volume descriptor: sector 16, type 1, "CD001", id at +40. */
+static int is_our_iso(const char *dev, int optical)
 {
 	unsigned char b[72];
 	char id[33];
@@ -103,7 +103,8 @@ static int is_our_iso(const char *dev)
 
 	if (fd < 0)
 		return 0;
-	if (ioctl(fd, CDROM_DRIVE_STATUS, CDSL_CURRENT) == CDS_DISC_OK)
+	if (!optical ||
+	    ioctl(fd, CDROM_DRIVE_STATUS, CDSL_CURRENT) == CDS_DISC_OK)
 		n = pread(fd, b, sizeof(b), 16 * 2048);
 	close(fd);
 	if (n != (ssize_t)sizeof(b) || b[0] != 1 || memcmp(b + 1, "CD001", 5))
@@ -133,7 +134,7 @@ static int scan(struct app *a)
 
 		if (!strncmp(de->d_name, "sr", 2)) {
 			snprintf(dev, sizeof(dev), "/dev/%s", de->d_name);
-			if (is_our_iso(dev)) {
+			if (is_our_iso(dev, 1)) {
 				n++;
 				take(&a->iso_dev, dev);
 			}
@@ -145,8 +146,11 @@ static int scan(struct app *a)
 		snprintf(dev, sizeof(dev), "/dev/%s", de->d_name);
 		while ((bang = strchr(dev, '!')))
 			*bang = '/';
-		if (probe(dev, label, &type) < 0)
+		if (probe(dev, label, &type) < 0) {
+			if (is_our_iso(dev, 0))
+				take(&a->iso_dev, dev);
 			continue;
+		}
 		if (!strcmp(type, "vfat") && !strcmp(label, "BENCHBOOT"))
 			take(&a->boot_dev, dev);
 		else if (!strcmp(type, "ext4") && !strcmp(label, "BENCHRES"))

@@ -219,9 +219,16 @@ static const char *boot_medium(const struct app *a, int efi,
 	*why = "BOOTIF= on the command line (pxelinux IPAPPEND 2, iPXE)";
 	if (has_param(c, "BOOTIF="))
 		return "pxe";
-	*why = "the TWINBENCH ISO 9660 volume is in an optical drive";
-	if (a->boot_dev && a->boot_fs && !strcmp(a->boot_fs, "iso9660"))
-		return "cdrom";
+	if (a->boot_dev && a->boot_fs && !strcmp(a->boot_fs, "iso9660")) {
+		if (!strncmp(a->boot_dev, "/dev/sr", 7)) {
+			*why = "the TWINBENCH ISO 9660 volume is in an "
+			       "optical drive";
+			return "cdrom";
+		}
+		*why = "the TWINBENCH ISO 9660 volume is on a disk (the ISO "
+		       "written to a USB stick)";
+		return "disk";
+	}
 	*why = "QEMU's fw_cfg holds its linuxboot ROM: -kernel";
 	if (qemu_kernel_boot())
 		return "kernel";

@@ -79,6 +79,7 @@ exec $3 "\$@"${4:-}
 EOF
 	chmod +x "$BLD/bin/$1"
 }
+# shellcheck disable=SC2016 # $f is the wrapper's
 record_wrapper cc cc "\"$TCC\" -B\"$CCDIR\"" ' -MD -MF "$f.d"'
 record_wrapper ar ar "\"$TCC\" -ar"
 
@@ -243,6 +244,7 @@ EOF
 	var OBJS obj
 	var LIBS lib
 	var PROGS prog
+	# shellcheck disable=SC2016 # make's $ signs
 	printf '\nall: $(PROGS)\nobjs: $(OBJS)\n'
 	awk -F '\t' '{ printf "\n%s: %s\n\t%s\n", $1, $3, $4 }' \
 		"$BLD/rules.tsv"

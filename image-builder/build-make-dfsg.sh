@@ -49,12 +49,13 @@ run $MAKE $JOBS -C "$BLD" all
 make_check() {
 	d=$BLD/check
 	rm -rf "$d" && mkdir -p "$d"
+	# shellcheck disable=SC2016 # make's $ signs
 	printf '%s\n' 'N := 1 2 3 4 5 6 7 8' \
 		'all: $(N:%=t%)' '	cat $^ > $@.out' \
 		't%:' '	echo $* > $@' >"$d/Makefile"
-	MAKEFLAGS= MAKELEVEL= "$BLD/make" -s -j4 -C "$d" all &&
+	MAKEFLAGS='' MAKELEVEL='' "$BLD/make" -s -j4 -C "$d" all &&
 		[ "$(tr -d '\n' <"$d/all.out")" = 12345678 ] &&
-		MAKEFLAGS= MAKELEVEL= "$BLD/make" -q -C "$d" t1 &&
+		MAKEFLAGS='' MAKELEVEL='' "$BLD/make" -q -C "$d" t1 &&
 		"$BLD/make" --version | grep -q "^GNU Make 4\.3$"
 }
 step CHECK "make -j4 on a small makefile"

@@ -1,6 +1,7 @@
 # image-builder/media.mk - boot media besides disk.img, for each flavour:
 #   $(O)/<flavour>/twinbench.iso   hybrid ISO: CD/DVD or USB stick, BIOS and
-#                                  UEFI (image-builder/mkiso.sh)
+#                                  UEFI, with the BOOT_FILES payloads
+#                                  (image-builder/mkiso.sh)
 #   $(O)/<flavour>/pxe/            TFTP root: pxelinux (BIOS), syslinux.efi
 #                                  (UEFI), boot.ipxe, example dnsmasq.conf
 #                                  (image-builder/mkpxe.sh); pxe/.stamp is
@@ -37,12 +38,14 @@ pxe: $(O)/$(1)/pxe/.stamp
 
 $(O)/$(1)/twinbench.iso: $(O)/$(1)/vmlinuz $(O)/$(1)/initrd.img \
 		$(B)/media/.stamp $(PROFILE_FILES) image-builder/mkiso.sh \
+		$$(foreach f,$$(BOOT_FILES),$$(lastword $$(subst =, ,$$(f)))) \
 		$(MEDIA_SCRIPTS)
 	$$(call msg,ISO,$$@)
 	@mkdir -p $$(@D)
 	$$(Q)VMLINUZ=$(O)/$(1)/vmlinuz INITRD=$(O)/$(1)/initrd.img \
 		PROFILES=profiles SYSLINUX=$(MEDIA_ROOT) SDBOOT=$(MEDIA_ROOT) \
 		SEED=$(SEED) DEFAULT_PROFILE=$(DEFAULT_PROFILE) \
+		BOOT_FILES="$(BOOT_FILES)" \
 		bash image-builder/mkiso.sh $$@ $(B)/media-$(1)/iso
 
 $(O)/$(1)/pxe/.stamp: $(O)/$(1)/vmlinuz $(O)/$(1)/initrd.img \

@@ -3,28 +3,33 @@
 # UEFI machines from a CD/DVD drive, and from a USB stick it was dd'ed to.
 #
 # usage: mkiso.sh OUT.iso WORKDIR
-# environment: VMLINUZ INITRD PROFILES SYSLINUX (unpacked isolinux,
-#   syslinux-common and syslinux-efi packages) SEED SOURCE_DATE_EPOCH
-#   [DEFAULT_PROFILE] [VOLID]
+# environment: VMLINUZ INITRD PROFILES SYSLINUX (unpacked isolinux and
+#   syslinux-common) SDBOOT (unpacked systemd-boot-efi) SEED
+#   SOURCE_DATE_EPOCH [DEFAULT_PROFILE] [VOLID] [BOOT_FILES "DEST=SRC ..."]
 #
 # Layout (volume id TWINBENCH, Rock Ridge):
 #   /vmlinuz /initrd.img          kernel and initramfs (isolinux loads them)
-#   /isolinux/isolinux.bin        El Torito entry 1: BIOS, no emulation
-#   /isolinux/{ldlinux.c32,isolinux.cfg,boot.cat}
+#   /isolinux/isolinux.bin        El Torito entry 1: BIOS, no emulation;
+#   /isolinux/{ldlinux.c32,isolinux.cfg,boot.cat}   the menu of disk.img
 #   /efi.img                      El Torito entry 2: UEFI.  A FAT image
-#                                 labelled BENCHBOOT with the layout of
-#                                 disk.img's boot partition:
-#                                 EFI/BOOT/{BOOTX64.EFI,ldlinux.e64,
-#                                 syslinux.cfg}, vmlinuz, initrd.img.
-#                                 syslinux.efi reads only its own FAT, hence
-#                                 the second copy of kernel and initramfs.
+#                                 labelled BENCHEFI: EFI/BOOT/BOOTX64.EFI =
+#                                 systemd-boot, loader/loader.conf and one
+#                                 loader/entries/NAME.conf per profile (the
+#                                 kernel parameters of the syslinux menus),
+#                                 vmlinuz, initrd.img (a loader reads its
+#                                 own FAT, hence the second copy)
+#   /DEST                         each BOOT_FILES payload, as on BENCHBOOT
+# Why not syslinux.efi, as on disk.img: started from a CD (El Torito) it
+# dies at once under OVMF (#UD, invalid opcode) - syslinux 6.04 has no EFI
+# CD-ROM support.  systemd-boot reads its FAT through the firmware and
+# boots from CD and stick alike.
 # Hybrid: syslinux's isohdpfx.bin in the MBR (BIOS boot from a stick) and,
 # with -isohybrid-gpt-basdat, efi.img as MBR partition 2 (type 0xEF) and a
-# GPT entry, which UEFI firmware boots from a stick.  On a stick, Linux sees
-# that partition as a FAT labelled BENCHBOOT, so the appliance mounts it as
-# it mounts disk.img's boot partition.  The ISO has no BENCHRES: results go
-# to any attached disk with an ext4 partition labelled BENCHRES (make
-# results-disk), and always to the console.
+# GPT entry, which UEFI firmware boots from a stick.  The appliance finds
+# the ISO 9660 volume TWINBENCH (in a CD drive or on a stick) and mounts it
+# as /boot, as it mounts disk.img's BENCHBOOT.  The ISO has no BENCHRES:
+# results go to any attached disk with an ext4 partition labelled BENCHRES
+# (make results-disk), and always to the console.
 #
 # Reproducible: file times are SOURCE_DATE_EPOCH (set on the tree and forced
 # with -volume_date all_file_dates); the volume times, the boot catalog's
@@ -73,7 +78,7 @@ make_efi() { # the El Torito UEFI image
 		"$t/EFI/BOOT/BOOTX64.EFI"
 	sdboot_config "$t"
 	set_times "$t"
-	fat_image "$work/tree/efi.img" BENCHBOOT "$t"
+	fat_image "$work/tree/efi.img" BENCHEFI "$t"
 }
 
 make_tree() {
@@ -84,6 +89,11 @@ make_tree() {
 	cp "$S/ISOLINUX/isolinux.bin" "$t/isolinux/"
 	cp "$S/syslinux/modules/bios/ldlinux.c32" "$t/isolinux/"
 	boot_menu /vmlinuz /initrd.img > "$t/isolinux/isolinux.cfg"
+	for e in ${BOOT_FILES:-}; do
+		[ -f "${e#*=}" ] || die "${e#*=}: missing (needed for /${e%%=*})"
+		mkdir -p "$(dirname "$t/${e%%=*}")"
+		cp "${e#*=}" "$t/${e%%=*}"
+	done
 	make_efi
 	chmod -R u=rwX,go=rX "$t"
 	set_times "$t"

@@ -23,8 +23,11 @@ TCC_MUSLDEB := $(shell awk '$$1 == "bin" && $$2 == "musl-dev" \
 TCC_ARCHIVE := $(B)/twinbench-build.tar.bz2
 
 IMAGE_FILES += usr/bin/tcc=$(TOOLS_TCC)
-# for image-builder/mkdisk.sh: files to copy onto BENCHBOOT (NAME=SRC)
 BOOT_FILES += twinbench-build.tar.bz2=$(TCC_ARCHIVE)
+# Not read yet (for mkrootfs.sh to wire): the directories for rootfs.tar;
+# a container has no BENCHBOOT, and its files are on disk, not in RAM.
+ROOTFS_TREES += usr/lib/twinbench-cc=$(TCC_CCDIR) \
+	usr/lib/twinbench-build=$(TCC_TREE)
 
 .PHONY: tools
 tools: $(TOOLS_TCC) $(TCC_CCDIR)/.stamp $(TCC_TREE)/.stamp $(TCC_ARCHIVE)
