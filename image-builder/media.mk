@@ -7,13 +7,16 @@
 #                                  (image-builder/mkpxe.sh); pxe/.stamp is
 #                                  the make target
 # and, once, $(O)/results-disk.img: a raw disk with one ext4 BENCHRES
-# partition for ISO and PXE boots (image-builder/mkresdisk.sh).
+# partition for ISO and PXE boots (image-builder/mkresdisk.sh); with
+# RESULTS_SCRATCH_MIB=N also an N MiB BENCHSCRATCH partition (delete the
+# image first when changing N: make does not see the variable).
 #
 # media_rules is instantiated per flavour at the end of the top Makefile,
 # next to flavour_rules.  `make iso`, `make pxe` build them for every
 # instantiated flavour; `make results-disk` the results disk.
 
 RESULTS_MIB ?= $(RES_MIB)
+RESULTS_SCRATCH_MIB ?= 0
 MEDIA_ROOT := $(B)/media/root
 MEDIA_PKGS := isolinux pxelinux syslinux-common syslinux-efi systemd-boot-efi
 MEDIA_SCRIPTS := image-builder/media-lib.sh
@@ -29,6 +32,7 @@ $(O)/results-disk.img: $(B)/tools/mke2fs image-builder/mkresdisk.sh \
 		$(MEDIA_SCRIPTS)
 	$(call msg,DISK,$@)
 	$(Q)MKE2FS=$(B)/tools/mke2fs SEED=$(SEED) RESULTS_MIB=$(RESULTS_MIB) \
+		RESULTS_SCRATCH_MIB=$(RESULTS_SCRATCH_MIB) \
 		bash image-builder/mkresdisk.sh $@ $(B)/media/resdisk
 
 # media_rules FLAVOUR

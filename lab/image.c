@@ -134,15 +134,17 @@ int img_find(const char *image, const char *label, enum img_fs fs,
 	     struct img_part *out)
 {
 	struct img_part parts[4];
-	struct stat st;
+	off_t size;
 	int fd, n = 0, i, e;
 
 	fd = open(image, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	e = fstat(fd, &st) ? -errno : 0;
+	/* the end, not st_size: that is 0 for a block device (a stick) */
+	size = lseek(fd, 0, SEEK_END);
+	e = size < 0 ? -errno : 0;
 	if (!e)
-		e = read_table(fd, (uint64_t)st.st_size, parts, &n);
+		e = read_table(fd, (uint64_t)size, parts, &n);
 	for (i = 0; !e && i < n; i++) {
 		e = probe_part(fd, &parts[i]);
 		if (!e && parts[i].fs == fs && !strcmp(parts[i].label, label)) {
