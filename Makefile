@@ -62,6 +62,7 @@ $(eval $(call flavour_rules,guest,appliance/modules-guest.list))
 $(eval $(call media_rules,guest))
 $(eval $(call flavour_rules,host,appliance/modules-guest.list \
 	appliance/modules-host.list))
+$(eval $(call media_rules,host))
 
 .PHONY: formats
 formats: $(foreach f,$(FLAVOURS),formats-$(f))
