@@ -40,8 +40,8 @@ dsc_name() { basename "$1" .dsc; }
 # dsc_file DSC SUFFIX: the file of DSC whose name ends in SUFFIX
 dsc_file() {
 	awk -v s="$2" '/^Checksums-Sha256:/ { on = 1; next } /^[^ ]/ { on = 0 }
-		on && substr($3, length($3) - length(s) + 1) == s { print $3 }' \
-		"$1" | head -n 1
+		on && substr($3, length($3) - length(s) + 1) == s {
+			print $3 }' "$1" | head -n 1
 }
 
 # dsc_sha DSC FILE: the sha256 the .dsc gives for FILE

@@ -75,6 +75,9 @@ static int kernel_append(const struct boot_req *q, struct boot_src *s)
 
 		app = l ? bootcfg_append(c.text, l) : NULL;
 		e = app ? 0 : -ENOENT;
+		if (e)
+			s->failed = "/syslinux.cfg: no entry (LABEL) for the "
+				    "profile";
 		bootcfg_free(&c);
 	}
 	if (!e && q->o->label)

@@ -1,13 +1,17 @@
-/* readback.c - after a boot: the new run, read back and shown.
+/* readback.c - after a boot: the new run, read back and shown; and
+ * `twinbench console LOG DESTDIR`.
  *
  * From a BENCHRES partition (disk.img, or the --results-disk of an ISO or
  * PXE boot): the newest run that was not there before the boot, copied out
  * with debugfs.  Without a BENCHRES disk: rebuilt from the serial console's
  * TWINBENCH lines (console.c).  Either way it is shown as `twinbench show`
  * shows it, and kept in --out DIR/<run-id> if asked (never overwriting).
+ * `twinbench console` does the same for a serial log captured elsewhere (a
+ * hypervisor's serial port written to a file, IPMI serial-over-LAN, ...).
  */
 #include <err.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,4 +140,38 @@ int readback_console(const char *log, const char *out, const char *work)
 	free(dir);
 	free(id);
 	return e;
+}
+
+int cmd_console(int argc, char **argv)
+{
+	char *id = NULL, *dir = NULL;
+	int e, ok = 0;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") ||
+			  !strcmp(argv[1], "--help"))) {
+		lab_usage(stdout);
+		return LAB_EXIT_OK;
+	}
+	if (argc != 3)
+		return lab_usage_error("console", "needs LOG and DESTDIR");
+	e = tb_mkdir_p(argv[2], 0755);
+	if (!e)
+		e = console_run(argv[1], argv[2], &id);
+	if (e == -ENOENT)
+		warnx("%s: no TWINBENCH line: no twinbench run in this log",
+		      argv[1]);
+	else if (e == -EEXIST)
+		warnx("%s/%s: exists; left alone", argv[2], id);
+	else if (e)
+		warnx("%s: %s", argv[2], strerror(-e));
+	if (!e && (dir = fs_join(argv[2], id)) != NULL) {
+		const char *dirs[] = { dir };
+
+		e = show_runs(dirs, 1, TABLE_PLAIN, &ok);
+		printf("%s: from the console log%s\n", id, col_is_done(dir) ?
+		       "" : "; incomplete (no TWINBENCH-DONE)");
+	}
+	free(dir);
+	free(id);
+	return !e && ok ? LAB_EXIT_OK : LAB_EXIT_FAIL;
 }

@@ -11,7 +11,7 @@ setup_file() {
 	load helper
 	make_quiet tools appliance
 	[ -x "$B/tools/dbench" ]
-	[ -s "$B/share/dbench/client.txt.bz2" ]
+	[ -s "$B/share/dbench/client.txt.xz" ]
 }
 
 setup() {
@@ -50,13 +50,12 @@ is() {
 }
 
 # fake_bindir DIR SCRIPT: DIR/dbench runs SCRIPT (sh), beside the real
-# bzip2 and load file
+# load file
 fake_bindir() {
 	mkdir -p "$1" "$1/../share/dbench"
 	printf '#!/bin/sh\n%s\n' "$2" > "$1/dbench"
 	chmod +x "$1/dbench"
-	ln -sf "$B/tools/bzip2" "$1/bzip2"
-	ln -sf "$B/share/dbench/client.txt.bz2" "$1/../share/dbench/"
+	ln -sf "$B/share/dbench/client.txt.xz" "$1/../share/dbench/"
 }
 
 # procs_in DIR: how many processes have their working directory under DIR
@@ -84,10 +83,13 @@ procs_in() {
 	v=$(awk '$1 == "src" && $2 == "popt" && $4 ~ /dsc$/ { print $4 }' "$LOCK")
 	grep -q "dpkg-source -x .*/$v " "$B/build/popt/build.log"
 	grep -q "dbench_4.0.orig.tar.gz" "$B/build/dbench/build.log"
-	# the shipped load file is upstream's client.txt, byte for byte
+	# the shipped load file is upstream's client.txt, byte for byte,
+	# and unpacks with a 1 MiB dictionary
 	v=$(awk '$1 == "src" && $2 == "dbench" && $4 ~ /orig/ { print $4 }' "$LOCK")
-	cmp <("$B/tools/bzip2" -dc "$B/share/dbench/client.txt.bz2") \
+	cmp <(xz -dc "$B/share/dbench/client.txt.xz") \
 		<(tar -xzOf "$REPO/dl/$v" --wildcards '*/client.txt')
+	run -0 xz -lvv "$B/share/dbench/client.txt.xz"
+	[[ $output =~ Memory\ needed:\ +2\ MiB ]]
 }
 
 @test "a tiny run: status ok, positive throughput, ops and latency" {
@@ -119,9 +121,9 @@ procs_in() {
 	run -0 jq -r '.binaries[] | select(.name == "dbench") | .sha256' \
 		"$d/manifest.json"
 	[ "$output" = "$(sha256sum < "$DB" | cut -d' ' -f1)" ]
-	run -0 jq -r '.binaries[] | select(.name | endswith("client.txt.bz2")) |
+	run -0 jq -r '.binaries[] | select(.name | endswith("client.txt.xz")) |
 		.sha256' "$d/manifest.json"
-	[ "$output" = "$(sha256sum < "$B/share/dbench/client.txt.bz2" |
+	[ "$output" = "$(sha256sum < "$B/share/dbench/client.txt.xz" |
 		cut -d' ' -f1)" ]
 	# dbench worked in the scratch directory and cleaned up after itself
 	[ "$(stat -c %s "$s/fs/client.txt")" -eq 26214401 ]
@@ -185,23 +187,36 @@ procs_in() {
 }
 
 @test "dbench failing gives its last line and first error as the reason" {
-	# the real dbench on a load file whose first operation must fail
+	# the real dbench, with a file where its clients' directory goes
 	local bin=$BATS_TEST_TMPDIR/fail/bin
-	mkdir -p "$bin" "$bin/../share/dbench"
-	ln -s "$DB" "$bin/dbench"
-	ln -s "$B/tools/bzip2" "$bin/bzip2"
-	printf 'Unlink "\\clients\\client1\\nothere.txt" 0x16 NT_STATUS_OK\n' |
-		"$B/tools/bzip2" -9 > "$bin/../share/dbench/client.txt.bz2"
+	fake_bindir "$bin" ": > clients; exec '$DB' \"\$@\""
 	profile f $'[profile]\nrepeat = 1\ntimeout = 60\n[fs]\nworkload = fileserver\nclients = 1\ntime = 2'
 	run -1 tb_run "$bin" --profile-file "$P/f.profile" --label f
 	[ "$(jq -r '.instances[0].status' "$R/runs/0001-f/summary.json")" = failed ]
 	[ "$(jq -r '.instances[0].reason' "$R/runs/0001-f/summary.json")" = \
-		"dbench: exit status 1: Child failed with status 1 (first error: [1] unlink ./clients/client0/nothere.txt failed (No such file or directory) - expected NT_STATUS_OK)" ]
+		"dbench: exit status 1: Child failed with status 1 (first error: [3] open ./clients/client0 failed for handle 16385 (Not a directory))" ]
 	# a missing dbench is named
 	rm "$bin/dbench"
 	run -1 tb_run "$bin" --profile-file "$P/f.profile" --label nf
 	[ "$(jq -r '.instances[0].reason' "$R/runs/0002-nf/summary.json")" = \
 		"$bin/dbench: not found" ]
+}
+
+@test "a load file that is not dbench's client.txt is refused" {
+	local bin=$BATS_TEST_TMPDIR/tamper/bin
+	fake_bindir "$bin" "exec '$DB' \"\$@\""
+	rm "$bin/../share/dbench/client.txt.xz"
+	xz -dc "$B/share/dbench/client.txt.xz" | sed '1000s/NT_STATUS_OK/NT_STATUS_NO/' |
+		xz -T1 --check=crc32 > "$bin/../share/dbench/client.txt.xz"
+	profile t $'[profile]\nrepeat = 1\n[fs]\nworkload = fileserver\nclients = 1\ntime = 2'
+	run -1 tb_run "$bin" --profile-file "$P/t.profile" --label t
+	run -0 jq -r '.instances[0].reason' "$R/runs/0001-t/summary.json"
+	[[ $output == "$bin/../share/dbench/client.txt.xz: unpacks to sha256 "*", not dbench's client.txt ec2792b86d74ff0c6d091a599ce3ec311fcce86c97f7be86a80fca80c24ce45c" ]]
+	# and a broken one is xzcat's failure
+	head -c 1000 "$B/share/dbench/client.txt.xz" > "$bin/../share/dbench/client.txt.xz"
+	run -1 tb_run "$bin" --profile-file "$P/t.profile" --label b
+	run -0 jq -r '.instances[0].reason' "$R/runs/0002-b/summary.json"
+	[[ $output == "xzcat $bin/../share/dbench/client.txt.xz: failed (status "* ]]
 }
 
 @test "the runner's timeout kills dbench and every client it started" {

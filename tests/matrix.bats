@@ -245,6 +245,36 @@ row() {
 	e2fsck -fn "$BATS_TEST_TMPDIR/res"
 }
 
+@test "console rebuilds a run from a saved serial log, never overwriting" {
+	local log=$BATS_TEST_TMPDIR/serial.log d=$BATS_TEST_TMPDIR/runs r
+	r='"schema":1,"run":"0001-x","instance":"zip","workload":"compress"'
+	{
+		echo 'SeaBIOS (version 1.16)'
+		echo 'TWINBENCH-HARDWARE {"firmware":"bios","nics":[]}'
+		for v in 9 4 2 3; do
+			printf 'TWINBENCH {%s,"rep":%d,"warmup":%s,"metric":"seconds","value":%s,"unit":"s","better":"lower","status":"ok","reason":null}\r\n' \
+				"$r" $((v == 9 ? 1 : 2)) $([ $v = 9 ] && echo true || echo false) $v
+		done
+		echo '[   20.1] random kernel noise'
+		echo 'TWINBENCH-DONE 0001-x ok'
+	} > "$log"
+	run -0 "$LAB" console "$log" "$d"
+	[ -e "$d/0001-x/DONE" ]
+	[ "$(jq -c '[.source, .status, .instances[0].metrics[0].n,
+		.instances[0].metrics[0].median,
+		.instances[0].metrics[0].discarded]' "$d/0001-x/summary.json")" = '["console","ok",3,3,1]' ]
+	[ "$(wc -l < "$d/0001-x/samples.jsonl")" -eq 4 ]
+	[ "$(jq -r .firmware "$d/0001-x/hardware.json")" = bios ]
+	cp "$d/0001-x/summary.json" "$BATS_TEST_TMPDIR/before"
+	run -1 "$LAB" console "$log" "$d"
+	[[ "$output" == *"exists; left alone"* ]]
+	cmp "$BATS_TEST_TMPDIR/before" "$d/0001-x/summary.json"
+	# a log without DONE: incomplete, no DONE file
+	grep -v TWINBENCH-DONE "$log" > "$BATS_TEST_TMPDIR/cut.log"
+	run -1 "$LAB" console "$BATS_TEST_TMPDIR/cut.log" "$BATS_TEST_TMPDIR/cut"
+	[ ! -e "$BATS_TEST_TMPDIR/cut/0001-x/DONE" ]
+}
+
 # ---- the boots: quick set ------------------------------------------------
 
 @test "a: pc, virtio-blk, SeaBIOS, disk" { row a pc virtio-blk bios disk; }

@@ -3,7 +3,7 @@
  * N dbench clients replay a NetBench file-server trace (create, write,
  * read, stat, rename, unlink, find, lock, flush) on the scratch filesystem
  * for T seconds.  Setup unpacks the shipped load file
- * (<bindir>/../share/dbench/<loadfile>.bz2, with the pinned bzip2) into the
+ * (<bindir>/../share/dbench/<loadfile>.xz, see fileserver_load.c) into the
  * scratch directory, once per instance.  Run executes the pinned static
  * `<bindir>/dbench -t T -c <loadfile> -D . N` in the scratch directory with
  * its output on a pipe, shows the non-progress lines on the console and
@@ -31,8 +31,6 @@ struct fileserver_params {
 	int loadfile;
 };
 
-static const char *const fs_loadfiles[] = { "client.txt", NULL };
-
 static const struct tb_opt fileserver_opts[] = {
 	{ "clients", TB_OPT_INT, offsetof(struct fileserver_params, clients),
 	  1, 1000, "4", "dbench clients (one process each) replaying the "
@@ -43,29 +41,27 @@ static const struct tb_opt fileserver_opts[] = {
 	{ "loadfile", TB_OPT_ENUM,
 	  offsetof(struct fileserver_params, loadfile), 0, 0, "client.txt",
 	  "client.txt: dbench's default NBENCH load (a NetBench client "
-	  "trace)", fs_loadfiles },
+	  "trace)", fs_load_names },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 
 static const char *const fileserver_tools[] = {
-	"dbench", "bzip2", "../share/dbench/client.txt.bz2", NULL,
+	"dbench", "../share/dbench/client.txt.xz", NULL,
 };
 
 #define FS_GRACE_NS (5ULL * 1000000000ULL)
 
-/* Run argv with stdin from /dev/null and stdout/stderr on fd `out`
- * (or, with out < 0, stdout to path `to`).  Returns the pid, or -1. */
-static pid_t spawn(char *const argv[], int out, const char *to)
+/* Run argv with stdin from /dev/null and stdout and stderr on fd out.
+ * Returns the pid, or -1. */
+static pid_t spawn(char *const argv[], int out)
 {
 	pid_t pid = fork();
-	int n, o;
+	int n;
 
 	if (pid != 0)
 		return pid;
 	n = open("/dev/null", O_RDWR);
-	o = out >= 0 ? out : open(to, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (n < 0 || o < 0 || dup2(n, 0) < 0 || dup2(o, 1) < 0 ||
-	    dup2(out >= 0 ? o : n, 2) < 0)
+	if (n < 0 || dup2(n, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		_exit(126);
 	execv(argv[0], argv);
 	_exit(127);
@@ -88,61 +84,27 @@ static int need_file(struct tb_ctx *ctx, const char *path, int mode)
 	return -1;
 }
 
-/* bzip2 -d -c <bz> > name.tmp, then rename to name (in the scratch
- * directory, our working directory) */
-static int unpack_loadfile(struct tb_ctx *ctx, const char *bz,
-			   const char *name)
-{
-	char *bzip2 = tb_strdupf("%s/bzip2", ctx->bindir);
-	char *tmp = tb_strdupf("%s.tmp", name);
-	int st = 0, rc = -1;
-	pid_t pid;
-
-	if (!bzip2 || !tmp) {
-		tb_fail(ctx, "out of memory");
-		goto out;
-	}
-	if (need_file(ctx, bzip2, X_OK) < 0)
-		goto out;
-	pid = spawn((char *[]){ bzip2, "-d", "-c", (char *)bz, NULL }, -1,
-		    tmp);
-	if (pid < 0 || wait_child(pid, &st) < 0)
-		tb_fail(ctx, "%s: %s", bzip2, strerror(errno));
-	else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		tb_fail(ctx, "%s -d %s: failed (status 0x%x)", bzip2, bz, st);
-	else if (rename(tmp, name) < 0)
-		tb_fail(ctx, "%s/%s: %s", ctx->scratch, name, strerror(errno));
-	else
-		rc = 0;
-	if (rc < 0)
-		unlink(tmp);
-out:
-	free(bzip2);
-	free(tmp);
-	return rc;
-}
-
 static int fileserver_setup(struct tb_ctx *ctx, void *params)
 {
 	struct fileserver_params *p = params;
-	const char *name = fs_loadfiles[p->loadfile];
+	const char *name = fs_load_names[p->loadfile];
 	char *db = tb_strdupf("%s/dbench", ctx->bindir);
-	char *bz = tb_strdupf("%s/../share/dbench/%s.bz2", ctx->bindir, name);
+	char *xz = tb_strdupf("%s/../share/dbench/%s.xz", ctx->bindir, name);
 	struct stat st;
 	int rc = -1;
 
-	if (!db || !bz)
+	if (!db || !xz)
 		tb_fail(ctx, "out of memory");
 	else if (need_file(ctx, db, X_OK) == 0 &&
-		 need_file(ctx, bz, R_OK) == 0) {
+		 need_file(ctx, xz, R_OK) == 0) {
 		/* earlier repetitions of this instance left it here */
 		if (ctx->rep > 0 && stat(name, &st) == 0 && st.st_size > 0)
 			rc = 0;
 		else
-			rc = unpack_loadfile(ctx, bz, name);
+			rc = fs_load_unpack(ctx, p->loadfile, xz);
 	}
 	free(db);
-	free(bz);
+	free(xz);
 	return rc;
 }
 
@@ -289,8 +251,8 @@ static int fileserver_run(struct tb_ctx *ctx, void *params)
 		goto out;
 	}
 	pid = spawn((char *[]){ db, "-t", t, "-c",
-				(char *)fs_loadfiles[p->loadfile], "-D", ".",
-				n, NULL }, pfd[1], NULL);
+				(char *)fs_load_names[p->loadfile], "-D", ".",
+				n, NULL }, pfd[1]);
 	close(pfd[1]);
 	fs_out_init(&fp->out);
 	fp->fd = pfd[0];

@@ -1,4 +1,5 @@
-/* fileserver.h - reading dbench 4.0's output (fileserver_out.c).
+/* fileserver.h - the fileserver workload's parts: reading dbench 4.0's
+ * output (fileserver_out.c) and its load files (fileserver_load.c).
  *
  * dbench prints a progress line every second, then a table of the
  * operations its clients completed in the timed phase, then one summary:
@@ -41,5 +42,13 @@ int fs_out_line(struct fs_out *o, const char *line);
  * -1 with what is missing in why. */
 int fs_out_check(const struct fs_out *o, long clients, char *why,
 		 size_t whylen);
+
+/* The load files (fileserver_load.c): their names (the loadfile option's
+ * choices), and unpacking choice idx from the .xz file at xz into the
+ * working directory (the scratch directory), checking its sha256.
+ * 0, or -1 after tb_fail(). */
+struct tb_ctx;
+extern const char *const fs_load_names[];
+int fs_load_unpack(struct tb_ctx *ctx, int idx, const char *xz);
 
 #endif

@@ -39,8 +39,8 @@ static int is_progress(const char *line)
 
 	if (!isdigit((unsigned char)*s))
 		return 0;
-	return strstr(s, " MB/sec  warmup ") || strstr(s, " MB/sec  execute ") ||
-	       strstr(s, "  cleanup ") ||
+	return strstr(s, " MB/sec  warmup ") ||
+	       strstr(s, " MB/sec  execute ") || strstr(s, "  cleanup ") ||
 	       strstr(s, " processes prepared for launch ");
 }
 
