@@ -97,7 +97,7 @@ $(O)/$(1)/initrd.img: $(B)/img-$(1)/initramfs/list $(MKCPIO)
 $(O)/$(1)/disk.img: $(O)/$(1)/vmlinuz $(O)/$(1)/initrd.img \
 		$(B)/syslinux/.stamp $(B)/tools/mke2fs $(PROFILE_FILES) \
 		$$(foreach f,$$(BOOT_FILES),$$(lastword $$(subst =, ,$$(f)))) \
-		image-builder/mkdisk.sh
+		image-builder/mkdisk.sh image-builder/media-lib.sh
 	$$(call msg,DISK,$$@)
 	$$(Q)VMLINUZ=$(O)/$(1)/vmlinuz INITRD=$(O)/$(1)/initrd.img \
 		PROFILES=profiles SYSLINUX=$(SYSLINUX_ROOT) SEED=$(SEED) \

@@ -17,7 +17,8 @@
 # stamp is SOURCE_DATE_EPOCH, so two builds give the same bytes.
 set -euo pipefail
 img=$1 work=$2
-die() { echo "twinbench: $*" >&2; exit 1; }
+# shellcheck source=image-builder/media-lib.sh
+. "$(dirname "$0")/media-lib.sh"
 for v in VMLINUZ INITRD PROFILES SYSLINUX MKE2FS SEED SOURCE_DATE_EPOCH BOOT_MIB \
 	RES_MIB SCRATCH_MIB; do
 	[ -n "${!v:-}" ] || die "mkdisk.sh: $v is not set"
@@ -27,36 +28,12 @@ export LC_ALL=C TZ=UTC MTOOLS_SKIP_CHECK=1
 rm -rf "$work" && mkdir -p "$work"
 work=$(cd "$work" && pwd)
 
-# seeded identifiers: hex digest of "SEED:what"
-hexof() { printf '%s:%s' "$SEED" "$1" | sha256sum | cut -c1-"$2"; }
-uuidof() {
-	local h; h=$(hexof "$1" 32)
-	echo "${h:0:8}-${h:8:4}-4${h:13:3}-a${h:17:3}-${h:20:12}"
-}
-
-syslinux_cfg() { # prints syslinux.cfg with one entry per profile
-	echo "# twinbench boot menu: one entry per shipped profile."
-	echo "# 'twinbench run --profile NAME' or an editor changes DEFAULT."
-	echo "DEFAULT $DEFAULT_PROFILE"
-	echo "PROMPT 1"
-	echo "TIMEOUT 30"
-	echo "SERIAL 0 115200"
-	for p in "$PROFILES"/*.profile; do
-		n=$(basename "$p" .profile)
-		echo
-		echo "LABEL $n"
-		echo "  KERNEL /vmlinuz"
-		echo "  INITRD /initrd.img"
-		echo "  APPEND console=tty0 console=ttyS0,115200 bench.profile=$n quiet panic=10"
-	done
-}
-
 make_boot() { # FAT32 partition image
 	local f=$work/boot.img s=$work/bootfs
 	mkdir -p "$s/profiles" "$s/EFI/BOOT"
 	cp "$VMLINUZ" "$s/vmlinuz"
 	cp "$INITRD" "$s/initrd.img"
-	syslinux_cfg > "$s/syslinux.cfg"
+	boot_menu /vmlinuz /initrd.img > "$s/syslinux.cfg"
 	cp "$s/syslinux.cfg" "$s/EFI/BOOT/syslinux.cfg"
 	cp "$SYSLINUX/usr/lib/SYSLINUX.EFI/efi64/syslinux.efi" "$s/EFI/BOOT/BOOTX64.EFI"
 	cp "$SYSLINUX/usr/lib/syslinux/modules/efi64/ldlinux.e64" "$s/EFI/BOOT/"
