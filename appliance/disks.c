@@ -164,7 +164,8 @@ static int scan(struct app *a)
 }
 
 /* Until all three labels are there, or BENCHRES, BENCHBOOT or our ISO is
- * there and no new device came for 2 s, or no device at all after 3 s, or
+ * there and no new device came for 2 s, or no device at all after 8 s (IDE
+ * under OVMF on a loaded host can take that long), or
  * 10 s passed.  Without a BENCHBOOT partition, the ISO (if in a drive) is
  * the boot medium. */
 void disks_wait(struct app *a)
@@ -182,7 +183,7 @@ void disks_wait(struct app *a)
 			changed = el;
 		}
 		if ((a->boot_dev && a->res_dev && a->scratch_dev) ||
-		    el >= WAIT_MAX_S || (n == 0 && el >= 3) ||
+		    el >= WAIT_MAX_S || (n == 0 && el >= 8) ||
 		    ((a->res_dev || a->boot_dev || a->iso_dev) &&
 		     el - changed >= 2))
 			break;
