@@ -25,7 +25,7 @@ TOOLS_DBENCH_ORIG := $(shell awk '$$1 == "src" && $$2 == "dbench" && \
 tools: $(TOOLS_DBENCH) $(TOOLS_DBENCH_LOAD)
 
 $(TOOLS_DBENCH): image-builder/build-dbench.sh image-builder/tool-dbench.mk \
-		$(TOOLS_DEPS)
+		image-builder/dbench/keepbuf.c image-builder/dbench/keepbuf.h $(TOOLS_DEPS)
 	$(Q)MAKE="$(MAKE)" MUSL_CC="$(MUSL_CC)" V=$(V) \
 		sh image-builder/build-dbench.sh $(DL_DIR)/$(TOOLS_POPT_DSC) \
 		$(DL_DIR)/$(TOOLS_DBENCH_DSC) $(B)/src $(B)/build $@

@@ -7,9 +7,12 @@
 #               here a seeded corpus that bzip2 compresses about 2.6:1)
 #   seqio-copy  dd of a file to a new file on the same disk
 #   seqio-zero  dd if=/dev/zero of=/dev/null
+#   oltp        sysbench OLTP (complex transactions), here on SQLite
+#   fileserver  dbench, 10 clients for 20 s (the paper: 100 for 300 s)
+#   build       kernel-build-like: make -jN with tcc over a real C tree
 
 [profile]
-description = every workload, short: compress, dd copy, dd /dev/zero
+description = every workload, short: bzip2, dd, OLTP, dbench, parallel build
 repeat = 3
 discard = 1
 timeout = 600
@@ -37,3 +40,13 @@ bs = 1M
 workload = oltp
 table-size = 10000
 transactions = 2000
+
+[fileserver]
+workload = fileserver
+clients = 10
+time = 20
+
+[build]
+workload = build
+jobs = 0
+link = yes

@@ -34,3 +34,13 @@ workload = oltp
 table-size = 1000
 transactions = 100
 threads = 2
+
+[fileserver]
+workload = fileserver
+clients = 2
+time = 2
+
+[build]
+workload = build
+files = 8
+jobs = 2

@@ -175,6 +175,13 @@ spy_bindir() {
 	want="skipped no code base to build: neither"
 	want+=" $d/../lib/twinbench-build nor /boot/twinbench-build.tar.bz2"
 	[ "$output" = "$want exists" ]
+	# less memory available than min_mem
+	profile '[b]' 'workload = build' 'files = 1' 'min_mem = 1T'
+	tb_run "$B/tools"
+	run -0 jq -r '.instances[0] | "\(.status) \(.reason)"' \
+		"$RUN/summary.json"
+	[[ "$output" == "skipped "*" MiB of memory available, min_mem is"* ]]
+	[[ "$output" == *" 1048576.0 MiB: too little to run make and tcc" ]]
 	# a tree given that does not exist is an error
 	profile '[b]' 'workload = build' "tree = $d/none"
 	tb_run "$B/tools"

@@ -331,3 +331,77 @@ row() {
 }
 @test "x: pc, lsi, SeaBIOS, disk" { full_only; row x pc lsi bios disk; }
 @test "y: q35, lsi, OVMF, kernel" { full_only; row y q35 lsi uefi kernel; }
+
+# ---- full set: pxe/dnsmasq.conf as shipped, with a real dnsmasq -----------
+
+# A bridge in a network namespace: QEMU's tap, and a veth to a second
+# namespace with the lab's "existing" DHCP server; dnsmasq.conf (proxy-DHCP,
+# Mode 1) runs on the bridge.  Needs root and dnsmasq.
+proxy_net() {
+	[ "$(id -u)" = 0 ] && command -v dnsmasq >/dev/null ||
+		skip "needs root and dnsmasq"
+	NS=tbm$$
+	ip netns add "$NS" && ip netns add "${NS}d" || skip "no network namespaces"
+	ip -n "$NS" link add br0 type bridge
+	ip -n "$NS" tuntap add tap0 mode tap
+	ip -n "$NS" link set tap0 master br0
+	ip -n "$NS" link add veth0 type veth peer name veth1 netns "${NS}d"
+	ip -n "$NS" link set veth0 master br0
+	ip -n "$NS" addr add 192.168.50.1/24 dev br0
+	ip -n "${NS}d" addr add 192.168.50.2/24 dev veth1
+	for l in br0 tap0 veth0 lo; do ip -n "$NS" link set "$l" up; done
+	ip -n "${NS}d" link set veth1 up
+}
+
+teardown() {
+	[ -z "${NS:-}" ] && return 0
+	local p
+	for p in "$BATS_TEST_TMPDIR"/*.pid; do
+		[ -e "$p" ] && kill "$(cat "$p")" 2>/dev/null
+	done
+	ip netns del "$NS" 2>/dev/null
+	ip netns del "${NS}d" 2>/dev/null
+	return 0
+}
+
+proxy_boot() { # FIRMWARE
+	local t=$BATS_TEST_TMPDIR fw=
+	sed -e 's/^interface=.*/interface=br0/' \
+		-e "s|^tftp-root=.*|tftp-root=$O/guest/pxe|" \
+		"$O/guest/pxe/dnsmasq.conf" > "$t/proxy.conf"
+	# --no-daemon: no fork, and no change of user (the TFTP root is in
+	# private temporary directories); fd 3 closed for bats
+	ip netns exec "${NS}d" dnsmasq --no-daemon --port=0 \
+		--interface=veth1 --bind-interfaces \
+		--dhcp-range=192.168.50.100,192.168.50.199,1h \
+		--dhcp-leasefile="$t/leases" > "$t/dhcp.log" 2>&1 3>&- &
+	echo $! > "$t/dhcp.pid"
+	ip netns exec "$NS" dnsmasq --no-daemon --conf-file="$t/proxy.conf" \
+		--log-facility="$t/proxy.log" > /dev/null 2>&1 3>&- &
+	echo $! > "$t/proxy.pid"
+	sleep 1
+	[ "$1" = uefi ] && fw="-bios /usr/share/ovmf/OVMF.fd"
+	# shellcheck disable=SC2086
+	run timeout 600 ip netns exec "$NS" qemu-system-x86_64 -machine q35 \
+		-accel tcg -m 512 -smp 2 -display none -monitor none -no-reboot \
+		-serial stdio $fw -netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
+		-device e1000,netdev=n0,bootindex=1 \
+		-fw_cfg name=opt/org.twinbench/cmdline,string=bench.profile=smoke
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"TWINBENCH-DONE 0001-"*" ok"* ]]
+	grep -q 'proxy' "$t/proxy.log"
+}
+
+@test "z1: pxe/dnsmasq.conf (proxy-DHCP) boots a BIOS client: pxelinux.0" {
+	full_only
+	proxy_net
+	proxy_boot bios
+	[[ "$output" == *"Filename: pxelinux.0"* ]]
+}
+
+@test "z2: pxe/dnsmasq.conf (proxy-DHCP) boots a UEFI client: syslinux.efi" {
+	full_only
+	proxy_net
+	proxy_boot uefi
+	[[ "$output" == *"Filename: syslinux.efi"* ]]
+}

@@ -12,6 +12,7 @@
  * is checked to exist.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -36,6 +37,10 @@ static const struct tb_opt build_opts[] = {
 	{ "tree", TB_OPT_STR, offsetof(struct build_params, tree), 0, 0, "",
 	  "the code base to copy and build; empty: "
 	  "<bindir>/../lib/twinbench-build", NULL },
+	{ "min_mem", TB_OPT_SIZE, offsetof(struct build_params, min_mem), 0,
+	  1099511627776.0, "15M", "skip (saying why) when the kernel's "
+	  "MemAvailable is below this: make and tcc need about 15 MiB; 0: "
+	  "never skip", NULL },
 	{ "archive", TB_OPT_STR, offsetof(struct build_params, archive), 0, 0,
 	  "", "tar.bz2 of twinbench-cc/ and twinbench-build/, unpacked on "
 	  "scratch; empty: used only without the two directories, from "
@@ -137,11 +142,45 @@ int build_paths_init(struct tb_ctx *ctx, const struct build_params *p,
 	return 0;
 }
 
+/* MemAvailable of /proc/meminfo in bytes, or -1 if unknown. */
+static int64_t mem_available(void)
+{
+	char *text = NULL, *p;
+	size_t len;
+	long long kb = -1;
+
+	if (tb_read_file("/proc/meminfo", &text, &len) == 0 &&
+	    (p = strstr(text, "MemAvailable:")) &&
+	    sscanf(p, "MemAvailable: %lld kB", &kb) != 1)
+		kb = -1;
+	free(text);
+	return kb < 0 ? -1 : (int64_t)kb * 1024;
+}
+
+/* 1 after tb_skip() if the machine has less than min_mem available: in a
+ * small VM (101 MiB with the guest kernel) the kernel then kills make's
+ * children, or fails to start them, rather than the build being slow. */
+static int mem_check(struct tb_ctx *ctx, const struct build_params *p)
+{
+	int64_t avail = p->min_mem ? mem_available() : -1;
+
+	if (avail < 0 || avail >= p->min_mem)
+		return 0;
+	tb_skip(ctx, "%.1f MiB of memory available, min_mem is %.1f MiB: "
+		"too little to run make and tcc", avail / 1048576.0,
+		p->min_mem / 1048576.0);
+	return 1;
+}
+
 static int build_setup(struct tb_ctx *ctx, void *params)
 {
 	struct build_paths bp;
 	char *where = NULL;
-	int rc = build_paths_init(ctx, params, &bp);
+	int rc;
+
+	if (mem_check(ctx, params))
+		return -1;
+	rc = build_paths_init(ctx, params, &bp);
 
 	if (rc == 0 && (rc = bfs_remove_tree(bp.work, &where)) < 0)
 		tb_fail(ctx, "%s: cannot remove: %s", where ? where : bp.work,

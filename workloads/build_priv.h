@@ -7,7 +7,7 @@
 #include "tb_workload.h"
 
 struct build_params {
-	int64_t jobs, files;
+	int64_t jobs, files, min_mem;
 	int link;
 	char ccdir[TB_OPT_STRLEN], tree[TB_OPT_STRLEN];
 	char archive[TB_OPT_STRLEN];

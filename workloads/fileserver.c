@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "fileserver.h"
@@ -50,6 +51,8 @@ static const char *const fileserver_tools[] = {
 };
 
 #define FS_GRACE_NS (5ULL * 1000000000ULL)
+/* The most one client's tree takes while it works through client.txt */
+#define FS_CLIENT_MB 24
 
 /* Run argv with stdin from /dev/null and stdout and stderr on fd out.
  * Returns the pid, or -1. */
@@ -84,6 +87,27 @@ static int need_file(struct tb_ctx *ctx, const char *path, int mode)
 	return -1;
 }
 
+/* A full scratch disk fails the run when dbench meets it, minutes later:
+ * say so on the console beforehand when it may happen. */
+static void space_warning(const struct fileserver_params *p)
+{
+	struct statvfs sv;
+	double free_mb, need_mb = (double)p->clients * FS_CLIENT_MB;
+	char *msg;
+
+	if (statvfs(".", &sv) < 0)
+		return;
+	free_mb = (double)sv.f_bavail * (double)sv.f_frsize / 1e6;
+	if (free_mb >= need_mb)
+		return;
+	msg = tb_strdupf("fileserver: warning: %lld clients can take up to "
+			 "%.0f MB of scratch space, %.0f MB are free\n",
+			 (long long)p->clients, need_mb, free_mb);
+	if (msg)
+		tb_write_all(1, msg, strlen(msg));
+	free(msg);
+}
+
 static int fileserver_setup(struct tb_ctx *ctx, void *params)
 {
 	struct fileserver_params *p = params;
@@ -103,6 +127,8 @@ static int fileserver_setup(struct tb_ctx *ctx, void *params)
 		else
 			rc = fs_load_unpack(ctx, p->loadfile, xz);
 	}
+	if (rc == 0)
+		space_warning(p);
 	free(db);
 	free(xz);
 	return rc;
