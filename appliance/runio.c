@@ -46,6 +46,16 @@ static void add_sample(struct run_io *io, const struct tb_report_msg *m)
 	s->value = m->value;
 }
 
+/* One result: to samples.jsonl and the console, and kept for the summary */
+static void take_result(struct run_io *io, const struct tb_report_msg *m)
+{
+	if (res_sample(io->a, io->in, io->rep, io->warmup, m, ST_OK,
+		       io->wall0, tb_wall_ns()) < 0)
+		con_printf(&io->a->con, "twinbench: samples.jsonl: "
+			   "write failed\n");
+	add_sample(io, m);
+}
+
 static void on_report(struct run_io *io, const char *line)
 {
 	struct tb_report_msg m;
@@ -57,11 +67,7 @@ static void on_report(struct run_io *io, const char *line)
 	}
 	if (m.kind == 'R') {
 		io->nresults++;
-		if (res_sample(io->a, io->in, io->rep, io->warmup, &m, ST_OK,
-			       io->wall0, tb_wall_ns()) < 0)
-			con_printf(&io->a->con, "twinbench: samples.jsonl: "
-				   "write failed\n");
-		add_sample(io, &m);
+		take_result(io, &m);
 		return;
 	}
 	if (!io->have_fail && !io->have_skip)
@@ -174,7 +180,34 @@ int runio_wait(struct run_io *io, pid_t pid, int timeout_s, int *status)
 	drain(io, &io->rep_lb);
 	drain(io, &io->out_lb);
 	*status = 0;
-	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+	while (wait4(pid, status, 0, &io->ru) < 0 && errno == EINTR)
 		;
 	return term != 0;
+}
+
+static void resource_sample(struct run_io *io, const char *metric,
+			    double value, const char *unit)
+{
+	struct tb_report_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.kind = 'R';
+	snprintf(m.metric, sizeof(m.metric), "%s", metric);
+	snprintf(m.unit, sizeof(m.unit), "%s", unit);
+	m.value = value;
+	m.better = TB_LOWER;
+	take_result(io, &m);
+}
+
+void runio_resources(struct run_io *io)
+{
+	const struct rusage *ru = &io->ru;
+
+	/* ru_maxrss (KiB): the largest resident set of any one process of
+	 * the run, the runner's forked child included; not a sum */
+	resource_sample(io, "peak_rss", (double)ru->ru_maxrss / 1024.0, "MiB");
+	resource_sample(io, "cpu_time",
+			(double)ru->ru_utime.tv_sec + ru->ru_utime.tv_usec / 1e6 +
+			(double)ru->ru_stime.tv_sec + ru->ru_stime.tv_usec / 1e6,
+			"s");
 }

@@ -3,6 +3,7 @@
 #define RUNIO_H
 
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include "appliance.h"
 
@@ -23,11 +24,16 @@ struct run_io {
 	struct line_buf rep_lb, out_lb;
 	int nresults, have_fail, have_skip;
 	char reason[TB_REASON];
+	struct rusage ru;	/* of pid and what it reaped, once reaped */
 };
 
 /* Wait for pid, forwarding its report and output lines, enforcing
  * timeout_s (SIGTERM to the group, SIGKILL 5 s later).  Kills what is left
  * of the group, reaps pid into *status.  Returns 1 if it timed out. */
 int runio_wait(struct run_io *io, pid_t pid, int timeout_s, int *status);
+
+/* After an ok run: its peak_rss (MiB) and cpu_time (s) from the kernel's
+ * accounting of the reaped process tree, as two more samples. */
+void runio_resources(struct run_io *io);
 
 #endif

@@ -124,6 +124,8 @@ static void run_one(struct app *a, struct run_io *io, const char *scratch,
 		to = runio_wait(io, pid, io->in->timeout, &st);
 		rr->status = judge(io, to, st, io->in->timeout, rr->reason,
 				   sizeof(rr->reason));
+		if (rr->status == ST_OK)
+			runio_resources(io);
 	}
 	rr->seconds = (double)(tb_now_ns() - t0) / 1e9;
 	con_printf(&a->con, "%s %.1f s %s%s%s%s\n", tag, rr->seconds,

@@ -102,11 +102,11 @@ procs_in() {
 	[ "$(cat "$d/DONE")" = ok ]
 	run -0 jq -sr '[.[] | "\(.metric) \(.unit) \(.better)"] | unique |
 		join(",")' "$d/samples.jsonl"
-	[ "$output" = "max_latency ms lower,ops op/s higher,throughput MB/s higher" ]
+	[ "$output" = "cpu_time s lower,max_latency ms lower,ops op/s higher,peak_rss MiB lower,throughput MB/s higher" ]
 	run -0 jq -r 'select(.warmup == false) | .params |
 		"\(.clients) \(.time) \(.loadfile)"' "$d/samples.jsonl"
 	[ "${lines[0]}" = "2 2 client.txt" ]
-	run -0 jq -se 'length == 6 and (map(.value > 0) | all)' \
+	run -0 jq -se 'length == 10 and (map(.value > 0) | all)' \
 		"$d/samples.jsonl"
 	# ops/s is the operations table's total over the 2 s: the console
 	# shows the table of each run

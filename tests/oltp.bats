@@ -88,7 +88,7 @@ db() {
 	[ "$(jq -r .status "$R"/runs/*/summary.json)" = ok ]
 	run -0 jq -sr '[.[].metric] | sort | join(",")' \
 		"$R"/runs/*/samples.jsonl
-	[ "$output" = "committed,k_sum,latency_p95,qps,retries,seconds,tps" ]
+	[ "$output" = "committed,cpu_time,k_sum,latency_p95,peak_rss,qps,retries,seconds,tps" ]
 	[ "$(metric committed)" = 200 ]
 	[ "$(metric retries)" = 0 ]
 	# 14 reads and 5 writes per transaction, as sysbench 0.4 counts them

@@ -82,6 +82,23 @@ tree_sum() {
 		"seqio caches_dropped" "seqio seconds" "seqio throughput"; do
 		[[ ",$output," == *",$m,"* ]]
 	done
+	# the runner's own accounting: every ok run has a peak resident set
+	# and CPU time; bzip2 -9 needs more than 6 MiB, cpu_time > 0
+	local want
+	want=$(jq -r '[.instances[] | select(.status == "ok") |
+		"\(.instance)=\(2 * .repeat)"] | sort | join(",")' \
+		"$d/summary.json")
+	run -0 jq -sr '[.[] | select(.metric == "peak_rss" or
+		.metric == "cpu_time")] | group_by(.instance) |
+		map("\(.[0].instance)=\(length)") | join(",")' "$d/samples.jsonl"
+	[[ $want == *compress=4* ]]
+	[ "$output" = "$want" ]
+	run -0 jq -se 'map(select(.instance == "compress" and
+		.metric == "peak_rss" and .warmup == false)) |
+		length == 1 and .[0].value > 6 and .[0].unit == "MiB"' \
+		"$d/samples.jsonl"
+	run -0 jq -se 'map(select(.metric == "cpu_time")) |
+		length > 0 and all(.value > 0 and .unit == "s")' "$d/samples.jsonl"
 	run -0 jq -r '.instances | map(.instance) | join(",")' "$d/summary.json"
 	[ "$output" = "$sections" ]
 	# every TWINBENCH line of the console is a record
