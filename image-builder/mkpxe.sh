@@ -43,7 +43,7 @@ ipxe_script() {
 	done
 	echo "choose --default $d --timeout 3000 profile || set profile $d"
 	cat <<-'EOF'
-	kernel vmlinuz initrd=initrd.img console=tty0 console=ttyS0,115200 bench.profile=${profile} quiet BOOTIF=01-${netX/mac:hexhyp}
+	kernel vmlinuz initrd=initrd.img console=tty0 console=ttyS0,115200 bench.profile=${profile} quiet panic=10 BOOTIF=01-${netX/mac:hexhyp}
 	initrd initrd.img
 	boot
 	EOF
