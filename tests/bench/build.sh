@@ -19,7 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 O=${O:-out}
-B=$O/build
+B=$(cd "$O" && pwd)/build
 TB=$B/appliance/twinbench
 REPS=${BUILD_BENCH_REPS:-3}
 
