@@ -19,6 +19,26 @@ patch_at() { # file offset hexbytes
 		status=none
 }
 
+# vmdk_cid FILE: replace the descriptor's random CID line with a seeded one.
+# qemu-img prints the CID without leading zeros, so its length varies: the
+# whole descriptor text is rewritten, NUL-padded to its area (header fields:
+# descriptor offset at byte 28, size at byte 36, both in 512-byte sectors).
+vmdk_cid() {
+	local f=$1 doff dsz text LC_ALL=C
+	doff=$(od -An -tu8 -j28 -N8 "$f" | tr -d ' ')
+	dsz=$(od -An -tu8 -j36 -N8 "$f" | tr -d ' ')
+	[ "${doff:-0}" -gt 0 ] && [ "${dsz:-0}" -gt 0 ] ||
+		die "$f: no embedded VMDK descriptor"
+	text=$(dd if="$f" bs=512 skip="$doff" count="$dsz" status=none | tr -d '\0')
+	[ "$(grep -c '^CID=[0-9a-f]\{1,8\}$' <<< "$text")" = 1 ] ||
+		die "$f: not one CID line in the VMDK descriptor"
+	text=$(sed "s/^CID=[0-9a-f]*$/CID=$(hexof vmdk-cid 8)/" <<< "$text")
+	[ $(( ${#text} + 1 )) -le $(( dsz * 512 )) ] ||
+		die "$f: VMDK descriptor outgrows its area"
+	{ printf '%s\n' "$text"; head -c $(( dsz * 512 - ${#text} - 1 )) /dev/zero; } |
+		dd of="$f" bs=512 seek="$doff" conv=notrunc iflag=fullblock status=none
+}
+
 # qemu-img writes the file name into a VMDK descriptor: convert under the
 # final name in a private directory, then move it into place.
 tmpd=$(mktemp -d "$(dirname "$out")/.formats.XXXXXX")
@@ -29,10 +49,7 @@ qcow2) qemu-img convert -q -f raw -O qcow2 "$disk" "$tmp" ;;
 vmdk)
 	qemu-img convert -q -f raw -O vmdk -o subformat=monolithicSparse \
 		"$disk" "$tmp"
-	off=$(grep -obUa -m1 'CID=[0-9a-f]\{8\}' "$tmp" | cut -d: -f1) ||
-		die "$tmp: no CID in the VMDK descriptor"
-	printf 'CID=%s' "$(hexof vmdk-cid 8)" |
-		dd of="$tmp" bs=1 seek="$off" conv=notrunc status=none ;;
+	vmdk_cid "$tmp" ;;
 vdi)
 	qemu-img convert -q -f raw -O vdi "$disk" "$tmp"
 	# VDI 1.1 header: uuid_create at 0x188, uuid_modify at 0x198
