@@ -1,6 +1,7 @@
-# default - a short but meaningful run of every workload: about 1-3
-# minutes under QEMU TCG, seconds under KVM or on bare metal.  What
-# `make run` shows a newcomer.
+# default - a short but meaningful run of every workload: 3.4 minutes
+# under QEMU TCG on a 2-core build host; fileserver's fixed durations
+# (3 runs of 20 s plus 4 s of dbench warm-up) make 1.2 minutes of that
+# anywhere.  What `make run` shows a newcomer.
 #
 # The experiments of Camargos et al. 2008, Figure 2, at a smaller scale:
 #   compress    bzip2 -9 of a large file (the paper: an Ubuntu ISO image;
