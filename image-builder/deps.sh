@@ -5,7 +5,7 @@ set -eu
 PKGS="make gcc libc6-dev musl-tools dpkg-dev kmod cpio zstd xz-utils bzip2
 jq file e2fsprogs dosfstools mtools fdisk qemu-system-x86 qemu-utils ovmf
 libjansson-dev pkg-config bats ca-certificates debian-archive-keyring
-patch bc autoconf automake autopoint xxd tcl sqlite3 xorriso"
+patch bc autoconf automake autopoint xxd tcl sqlite3 xorriso strace"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
