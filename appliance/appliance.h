@@ -45,15 +45,6 @@ struct app_timings {
 	uint64_t wall_start_ns, wall_end_ns;
 };
 
-/* One sample reported by a run (kept for summary.json). */
-struct sample {
-	size_t inst;
-	int rep, warmup, run_ok;
-	char metric[64], unit[32];
-	enum tb_better better;
-	double value;
-};
-
 /* The outcome of one run (instance x repetition). */
 struct run_rec {
 	size_t inst;
@@ -91,18 +82,27 @@ struct app {
 	const char *mke2fs;		/* path when it formatted scratch */
 	struct app_timings t;
 	char *image_id, *image_reason;	/* manifest cache */
+	char *scratch_json;		/* scratch_describe() of scratch */
 	/* the run */
 	struct tb_profile prof;
 	int prof_ok;
 	char *run_id, *run_dir;
 	int samples_fd;
-	struct sample *samples;
-	size_t nsamples, capsamples;
+	struct tb_sum *sum;		/* every record written, for summary */
 	struct run_rec *runs;
 	size_t nruns;
+	char *setup_err;		/* why nothing (more) could run */
+	char *write_err;		/* the first result that was not written */
 	const char *status;		/* "ok" or "failed" */
 	char *reason;
 };
+
+/* One parameter a workload derived from the machine (tb_derived()). */
+struct derived {
+	char name[64];
+	double value;
+};
+#define MAX_DERIVED 8
 
 void app_init(struct app *a, enum app_mode mode);
 void app_free(struct app *a);
@@ -120,13 +120,29 @@ void app_parse_profile(struct app *a);
 
 /* results.c */
 int res_open_run(struct app *a);		/* runs/<id>/, samples.jsonl */
-int res_sample(struct app *a, const struct tb_instance *in, int rep,
-	       int warmup, const struct tb_report_msg *m,
-	       enum run_status st, uint64_t t0, uint64_t t1);
-int res_finish(struct app *a);		/* console.log, DONE */
+/* One record: to samples.jsonl (appended, fsync'ed) and then the console
+ * and the summary.  A record that could not be written is still printed
+ * and counted, and the run's write_err says so (the run will fail). */
+struct res_rec {
+	const struct tb_instance *in;
+	int rep, warmup;
+	const struct tb_report_msg *m;	/* kind 'R', or the outcome's reason */
+	enum run_status st;
+	uint64_t t0, t1;
+	const struct derived *derived;
+	size_t nderived;
+};
+int res_sample(struct app *a, const struct res_rec *r);
+/* Note the first failed write of a result file (what, -errno). */
+void res_write_failed(struct app *a, const char *what, int err);
+int res_write_text(struct app *a, const char *name, const char *text,
+		   size_t n);
+int res_done(struct app *a);			/* DONE */
 char *res_sanitize_label(const char *s);
 
 /* summary.c, manifest.c */
+int summary_init(struct app *a);	/* after the profile is parsed */
+void summary_status(struct app *a);	/* status, reason from the records */
 int summary_write(struct app *a);
 int manifest_write(struct app *a, int final);
 
@@ -140,6 +156,14 @@ int sysinfo_in_container(char *engine, size_t n);
 /* hardware.c: firmware, boot medium, disk and NIC drivers as one JSON
  * object (malloc'ed text, NULL when out of memory). */
 char *hardware_describe(const struct app *a);
+/* The driver of the controller behind block device sysfs path dev
+ * (/sys/block/NAME/device), into out; "" when none. */
+void hardware_block_driver(const char *dev, char *out, size_t n);
+
+/* scratch.c: what the scratch directory is on, as a JSON object:
+ * {"medium":"disk"|"ram"|"other","fs":…,"source":…,"device":…,
+ * "driver":…} (malloc'ed text, NULL when out of memory). */
+char *scratch_describe(const char *dir);
 
 /* runner.c */
 int runner_run(struct app *a);

@@ -16,6 +16,7 @@ APPLIANCE_SRCS := \
 	appliance/manifest.c \
 	appliance/sysinfo.c \
 	appliance/hardware.c \
+	appliance/scratch.c \
 	appliance/container.c \
 	appliance/console.c \
 	appliance/fsutil.c

@@ -76,6 +76,14 @@ static void find_drivers(const char *dev, struct drivers *d)
 	}
 }
 
+void hardware_block_driver(const char *dev, char *out, size_t n)
+{
+	struct drivers d;
+
+	find_drivers(dev, &d);
+	snprintf(out, n, "%s", d.ctl);
+}
+
 static const struct {
 	const char *driver, *bus;
 } bus_names[] = {

@@ -192,6 +192,8 @@ static void storage_json(struct app *a, struct tb_json *j)
 	ksn(j, "scratch_device", a->scratch_dev);
 	tb_json_kbool(j, "scratch_formatted", a->scratch_formatted);
 	ksn(j, "scratch_note", a->scratch_note);
+	tb_json_key(j, "scratch_medium");
+	a->scratch_json ? tb_json_raw(j, a->scratch_json) : tb_json_null(j);
 	tb_json_obj_end(j);
 }
 
@@ -236,6 +238,10 @@ int manifest_write(struct app *a, int final)
 	tb_json_kstr(&j, "mode", a->mode == APP_APPLIANCE ? "appliance" :
 		     "container");
 	tb_json_kstr(&j, "status", final ? a->status : "running");
+	if (final) {
+		tb_json_key(&j, "reason");
+		a->reason ? tb_json_str(&j, a->reason) : tb_json_null(&j);
+	}
 	image_json(a, &j);
 	binaries_json(a, &j);
 	kernel_json(a, &j);

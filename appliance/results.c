@@ -17,6 +17,7 @@
 #include "appliance.h"
 #include "tb_json.h"
 #include "tb_opt.h"
+#include "tb_summary.h"
 #include "tb_util.h"
 
 char *res_sanitize_label(const char *s)
@@ -135,19 +136,19 @@ int res_open_run(struct app *a)
 	return rc;
 }
 
-static void sample_json(struct app *a, const struct tb_instance *in,
-			int rep, int warmup, const struct tb_report_msg *m,
-			enum run_status st, struct tb_json *j)
+static void sample_json(struct app *a, const struct res_rec *r,
+			struct tb_json *j)
 {
-	int is_val = st == ST_OK && m && m->kind == 'R';
+	const struct tb_report_msg *m = r->m;
+	int is_val = r->st == ST_OK && m && m->kind == 'R';
 
 	tb_json_obj_begin(j);
 	tb_json_kint(j, "schema", 1);
 	tb_json_kstr(j, "run", a->run_id);
-	tb_json_kstr(j, "instance", in->name);
-	tb_json_kstr(j, "workload", in->wl->name);
-	tb_json_kint(j, "rep", rep + 1);
-	tb_json_kbool(j, "warmup", warmup);
+	tb_json_kstr(j, "instance", r->in->name);
+	tb_json_kstr(j, "workload", r->in->wl->name);
+	tb_json_kint(j, "rep", r->rep + 1);
+	tb_json_kbool(j, "warmup", r->warmup);
 	tb_json_key(j, "metric");
 	is_val ? tb_json_str(j, m->metric) : tb_json_null(j);
 	tb_json_key(j, "value");
@@ -155,57 +156,119 @@ static void sample_json(struct app *a, const struct tb_instance *in,
 	tb_json_key(j, "unit");
 	is_val ? tb_json_str(j, m->unit) : tb_json_null(j);
 	tb_json_key(j, "better");
-	if (is_val)
-		tb_json_str(j, m->better == TB_HIGHER ? "higher" : "lower");
+	if (is_val && m->better != TB_INFO)
+		tb_json_str(j, tb_better_name(m->better));
 	else
 		tb_json_null(j);
-	tb_json_kstr(j, "status", status_name(st));
+	tb_json_kstr(j, "status", status_name(r->st));
 	tb_json_key(j, "reason");
 	is_val || !m ? tb_json_null(j) : tb_json_str(j, m->reason);
 }
 
-int res_sample(struct app *a, const struct tb_instance *in, int rep,
-	       int warmup, const struct tb_report_msg *m,
-	       enum run_status st, uint64_t t0, uint64_t t1)
+/* What the record carries beyond DESIGN's fields: the parameters the
+ * workload derived from the machine, and the scratch medium. */
+static void context_json(struct app *a, const struct res_rec *r,
+			 struct tb_json *j)
+{
+	size_t i;
+
+	if (r->nderived) {
+		tb_json_key(j, "derived");
+		tb_json_obj_begin(j);
+		for (i = 0; i < r->nderived; i++)
+			tb_json_knum(j, r->derived[i].name,
+				     r->derived[i].value);
+		tb_json_obj_end(j);
+	}
+	tb_json_key(j, "scratch");
+	a->scratch_json ? tb_json_raw(j, a->scratch_json) : tb_json_null(j);
+}
+
+void res_write_failed(struct app *a, const char *what, int err)
+{
+	con_printf(&a->con, "twinbench: %s%s%s: write failed: %s\n",
+		   a->run_dir ? a->run_dir : "", a->run_dir ? "/" : "", what,
+		   strerror(err < 0 ? -err : err));
+	if (!a->write_err)
+		a->write_err = tb_strdupf("%s: write failed: %s", what,
+					  strerror(err < 0 ? -err : err));
+}
+
+/* The record for the summary (the same rule as `twinbench console`). */
+static int sum_record(struct app *a, const struct res_rec *r)
+{
+	const struct tb_report_msg *m = r->m;
+	int is_val = r->st == ST_OK && m && m->kind == 'R';
+	struct tb_rec rec = {
+		.instance = r->in->name, .workload = r->in->wl->name,
+		.rep = r->rep + 1, .warmup = r->warmup,
+		.metric = is_val ? m->metric : NULL,
+		.unit = is_val ? m->unit : NULL,
+		.better = is_val ? m->better : TB_INFO,
+		.value = is_val ? m->value : 0,
+		.status = (enum tb_rec_status)r->st,
+		.reason = !is_val && m ? m->reason : NULL,
+	};
+
+	return a->sum ? tb_sum_add(a->sum, &rec) : -ENOMEM;
+}
+
+/* Appended and fsync'ed first: the console line follows the fsync, so a
+ * record the console showed is on the disk (if there is one). */
+int res_sample(struct app *a, const struct res_rec *r)
 {
 	struct tb_json j;
 	char *line;
 	int rc;
 
 	tb_json_init(&j);
-	sample_json(a, in, rep, warmup, m, st, &j);
+	sample_json(a, r, &j);
 	tb_json_key(&j, "t_start_ns");
-	tb_json_uint(&j, t0);
+	tb_json_uint(&j, r->t0);
 	tb_json_key(&j, "t_end_ns");
-	tb_json_uint(&j, t1);
+	tb_json_uint(&j, r->t1);
 	tb_json_key(&j, "params");
-	tb_opt_json(in->wl->opts, in->params, &j);
+	tb_opt_json(r->in->wl->opts, r->in->params, &j);
+	context_json(a, r, &j);
 	tb_json_obj_end(&j);
 	rc = tb_json_error(&j);
 	line = rc == 0 ? tb_strdupf("%s\n", j.buf) : NULL;
 	tb_json_free(&j);
-	if (!line)
+	if (!line) {
+		res_write_failed(a, "samples.jsonl", rc ? rc : -ENOMEM);
 		return rc ? rc : -ENOMEM;
-	con_printf(&a->con, "TWINBENCH %s", line);
+	}
 	rc = a->samples_fd < 0 ? -EBADF :
 	     tb_append_fsync(a->samples_fd, line, strlen(line));
+	if (rc < 0)
+		res_write_failed(a, "samples.jsonl", rc);
+	con_printf(&a->con, "TWINBENCH %s", line);
 	free(line);
+	if (sum_record(a, r) < 0)
+		res_write_failed(a, "summary (in memory)", -ENOMEM);
 	return rc;
 }
 
-int res_finish(struct app *a)
+int res_write_text(struct app *a, const char *name, const char *text,
+		   size_t n)
 {
-	char *done;
+	int rc = tb_write_file_atomic(a->run_dir, name, text, n);
+
+	if (rc < 0)
+		res_write_failed(a, name, rc);
+	return rc;
+}
+
+int res_done(struct app *a)
+{
+	char *done = tb_strdupf("%s\n", a->status);
 	int rc;
 
-	rc = tb_write_file_atomic(a->run_dir, "console.log",
-				  a->con.buf ? a->con.buf : "", a->con.len);
-	if (rc < 0)
-		return rc;
-	done = tb_strdupf("%s\n", a->status);
-	if (!done)
+	if (!done) {
+		res_write_failed(a, "DONE", -ENOMEM);
 		return -ENOMEM;
-	rc = tb_write_file_atomic(a->run_dir, "DONE", done, strlen(done));
+	}
+	rc = res_write_text(a, "DONE", done, strlen(done));
 	free(done);
 	return rc;
 }

@@ -21,39 +21,40 @@
 
 #define KILL_GRACE_NS (5ULL * 1000000000ULL)
 
-static void add_sample(struct run_io *io, const struct tb_report_msg *m)
-{
-	struct app *a = io->a;
-	struct sample *s;
-
-	if (a->nsamples == a->capsamples) {
-		size_t cap = a->capsamples ? a->capsamples * 2 : 64;
-		struct sample *ns = realloc(a->samples, cap * sizeof(*ns));
-
-		if (!ns)
-			return;
-		a->samples = ns;
-		a->capsamples = cap;
-	}
-	s = &a->samples[a->nsamples++];
-	memset(s, 0, sizeof(*s));
-	s->inst = (size_t)(io->in - a->prof.inst);
-	s->rep = io->rep;
-	s->warmup = io->warmup;
-	snprintf(s->metric, sizeof(s->metric), "%s", m->metric);
-	snprintf(s->unit, sizeof(s->unit), "%s", m->unit);
-	s->better = m->better;
-	s->value = m->value;
-}
-
-/* One result: to samples.jsonl and the console, and kept for the summary */
+/* One result: to samples.jsonl, the console and the summary. */
 static void take_result(struct run_io *io, const struct tb_report_msg *m)
 {
-	if (res_sample(io->a, io->in, io->rep, io->warmup, m, ST_OK,
-		       io->wall0, tb_wall_ns()) < 0)
-		con_printf(&io->a->con, "twinbench: samples.jsonl: "
-			   "write failed\n");
-	add_sample(io, m);
+	struct res_rec r = {
+		.in = io->in, .rep = io->rep, .warmup = io->warmup, .m = m,
+		.st = ST_OK, .t0 = io->wall0, .t1 = tb_wall_ns(),
+		.derived = io->derived, .nderived = io->nderived,
+	};
+
+	res_sample(io->a, &r);
+}
+
+/* A protocol error of the workload fails the run (first reason kept). */
+static void bad_report(struct run_io *io, const char *why)
+{
+	if (!io->have_fail && !io->have_skip)
+		snprintf(io->reason, sizeof(io->reason), "%s", why);
+	io->have_fail = 1;
+}
+
+static void take_derived(struct run_io *io, const struct tb_report_msg *m)
+{
+	size_t i;
+
+	for (i = 0; i < io->nderived; i++)
+		if (!strcmp(io->derived[i].name, m->metric))
+			break;
+	if (i == MAX_DERIVED)
+		return bad_report(io, "too many derived parameters");
+	snprintf(io->derived[i].name, sizeof(io->derived[i].name), "%s",
+		 m->metric);
+	io->derived[i].value = m->value;
+	if (i == io->nderived)
+		io->nderived++;
 }
 
 static void on_report(struct run_io *io, const char *line)
@@ -65,9 +66,19 @@ static void on_report(struct run_io *io, const char *line)
 			   io->in->name, line);
 		return;
 	}
-	if (m.kind == 'R') {
+	switch (m.kind) {
+	case 'R':
 		io->nresults++;
 		take_result(io, &m);
+		return;
+	case 'D':
+		take_derived(io, &m);
+		return;
+	case 'P':
+		if (io->have_phase)
+			return bad_report(io, "timed phase reported twice");
+		io->have_phase = 1;
+		io->phase = m;
 		return;
 	}
 	if (!io->have_fail && !io->have_skip)
@@ -180,7 +191,7 @@ int runio_wait(struct run_io *io, pid_t pid, int timeout_s, int *status)
 	drain(io, &io->rep_lb);
 	drain(io, &io->out_lb);
 	*status = 0;
-	while (wait4(pid, status, 0, &io->ru) < 0 && errno == EINTR)
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
 		;
 	return term != 0;
 }
@@ -199,15 +210,12 @@ static void resource_sample(struct run_io *io, const char *metric,
 	take_result(io, &m);
 }
 
+/* The timed phase's own figures (phase.c), not the process's lifetime:
+ * setup and cleanup are not in them. */
 void runio_resources(struct run_io *io)
 {
-	const struct rusage *ru = &io->ru;
-
-	/* ru_maxrss (KiB): the largest resident set of any one process of
-	 * the run, the runner's forked child included; not a sum */
-	resource_sample(io, "peak_rss", (double)ru->ru_maxrss / 1024.0, "MiB");
-	resource_sample(io, "cpu_time",
-			(double)ru->ru_utime.tv_sec + ru->ru_utime.tv_usec / 1e6 +
-			(double)ru->ru_stime.tv_sec + ru->ru_stime.tv_usec / 1e6,
-			"s");
+	if (io->phase.rss_kib >= 0)
+		resource_sample(io, "peak_rss",
+				(double)io->phase.rss_kib / 1024.0, "MiB");
+	resource_sample(io, "cpu_time", io->phase.value, "s");
 }

@@ -22,9 +22,11 @@ struct run_io {
 	uint64_t wall0;		/* wall clock at fork */
 	int sig_fd;		/* signalfd for SIGCHLD */
 	struct line_buf rep_lb, out_lb;
-	int nresults, have_fail, have_skip;
+	int nresults, have_fail, have_skip, have_phase;
 	char reason[TB_REASON];
-	struct rusage ru;	/* of pid and what it reaped, once reaped */
+	struct tb_report_msg phase;	/* the P line: ns, value (CPU), rss */
+	struct derived derived[MAX_DERIVED];
+	size_t nderived;
 };
 
 /* Wait for pid, forwarding its report and output lines, enforcing
@@ -32,8 +34,8 @@ struct run_io {
  * of the group, reaps pid into *status.  Returns 1 if it timed out. */
 int runio_wait(struct run_io *io, pid_t pid, int timeout_s, int *status);
 
-/* After an ok run: its peak_rss (MiB) and cpu_time (s) from the kernel's
- * accounting of the reaped process tree, as two more samples. */
+/* After an ok run: peak_rss (MiB) and cpu_time (s) of its timed phase, as
+ * the workload's tb_phase_end() measured them, as two more samples. */
 void runio_resources(struct run_io *io);
 
 #endif

@@ -45,6 +45,9 @@ static enum run_status judge(struct run_io *io, int timed_out, int st,
 		snprintf(reason, n, "exit status %d", WEXITSTATUS(st));
 	else if (io->nresults == 0)
 		snprintf(reason, n, "no result");
+	else if (!io->have_phase)
+		snprintf(reason, n, "the workload did not mark its timed "
+			 "phase (tb_phase_begin/tb_phase_end)");
 	else
 		return ST_OK;
 	return ST_FAILED;
@@ -86,29 +89,28 @@ static pid_t spawn(struct run_io *io, const char *scratch, uint64_t seed)
 	return pid;
 }
 
-static void finish_run(struct run_io *io, struct run_rec *rr, size_t first)
+/* A run that did not end ok gets its outcome record: the rule of
+ * tb_summary.h then leaves out the values it reported before. */
+static void finish_run(struct run_io *io, struct run_rec *rr)
 {
-	struct app *a = io->a;
 	struct tb_report_msg m;
-	size_t i;
+	struct res_rec r = {
+		.in = io->in, .rep = io->rep, .warmup = io->warmup, .m = &m,
+		.st = rr->status, .t0 = io->wall0, .t1 = tb_wall_ns(),
+		.derived = io->derived, .nderived = io->nderived,
+	};
 
-	if (rr->status == ST_OK) {
-		for (i = first; i < a->nsamples; i++)
-			a->samples[i].run_ok = 1;
+	if (rr->status == ST_OK)
 		return;
-	}
 	memset(&m, 0, sizeof(m));
 	m.kind = rr->status == ST_SKIPPED ? 'S' : 'F';
 	snprintf(m.reason, sizeof(m.reason), "%s", rr->reason);
-	if (res_sample(a, io->in, io->rep, io->warmup, &m, rr->status,
-		       io->wall0, tb_wall_ns()) < 0)
-		con_printf(&a->con, "twinbench: samples.jsonl: write failed\n");
+	res_sample(io->a, &r);
 }
 
 static void run_one(struct app *a, struct run_io *io, const char *scratch,
 		    struct run_rec *rr, const char *tag)
 {
-	size_t first = a->nsamples;
 	uint64_t t0 = tb_now_ns();
 	int st = 0, to = 0;
 	pid_t pid;
@@ -132,7 +134,7 @@ static void run_one(struct app *a, struct run_io *io, const char *scratch,
 		   status_name(rr->status), rr->status == ST_OK ? "" : ": ",
 		   rr->status == ST_OK ? "" : rr->reason,
 		   io->warmup ? " (warm-up)" : "");
-	finish_run(io, rr, first);
+	finish_run(io, rr);
 	while (waitpid(-1, &st, WNOHANG) > 0)
 		;	/* orphans of the run, reparented to us */
 }
@@ -163,7 +165,7 @@ static void fail_run(struct app *a, struct run_io *io, struct run_rec *rr,
 	snprintf(rr->reason, sizeof(rr->reason), "%s", why);
 	io->wall0 = tb_wall_ns();
 	con_printf(&a->con, "%s 0.0 s failed: %s\n", tag, why);
-	finish_run(io, rr, a->nsamples);
+	finish_run(io, rr);
 }
 
 static void run_instance(struct app *a, size_t ii, size_t *idx, size_t total,

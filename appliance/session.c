@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "appliance.h"
+#include "tb_json.h"
+#include "tb_summary.h"
 #include "tb_util.h"
 #include "workloads.h"
 
@@ -54,7 +56,10 @@ void app_free(struct app *a)
 	free(a->image_reason);
 	free(a->run_id);
 	free(a->run_dir);
-	free(a->samples);
+	tb_sum_free(a->sum);
+	free(a->scratch_json);
+	free(a->setup_err);
+	free(a->write_err);
 	free(a->runs);
 	free(a->reason);
 	con_free(&a->con);
@@ -126,6 +131,24 @@ void app_parse_profile(struct app *a)
 		a->profile_error = strdup(err);
 }
 
+/* "TWINBENCH-RUN {json}": what `twinbench console` needs beyond the
+ * records to rebuild summary.json as the appliance writes it. */
+static void run_line(struct app *a)
+{
+	struct tb_json j;
+
+	tb_json_init(&j);
+	tb_json_obj_begin(&j);
+	tb_json_kint(&j, "schema", 1);
+	tb_json_kstr(&j, "run", a->run_id);
+	tb_json_kstr(&j, "label", a->label);
+	tb_json_kstr(&j, "profile", a->profile_name);
+	tb_json_obj_end(&j);
+	if (tb_json_error(&j) == 0)
+		con_printf(&a->con, "TWINBENCH-RUN %s\n", j.buf);
+	tb_json_free(&j);
+}
+
 static void print_header(struct app *a)
 {
 	con_printf(&a->con, "twinbench %s: run %s, profile %s (%s%s%s), "
@@ -137,6 +160,7 @@ static void print_header(struct app *a)
 		   a->run_dir, a->scratch);
 	if (a->prof_ok && a->prof.description[0])
 		con_printf(&a->con, "twinbench: %s\n", a->prof.description);
+	run_line(a);
 }
 
 static void run_or_refuse(struct app *a)
@@ -146,46 +170,89 @@ static void run_or_refuse(struct app *a)
 	if (a->profile_error) {
 		con_printf(&a->con, "twinbench: %s\n", a->profile_error);
 		con_printf(&a->con, "twinbench: nothing was run\n");
-		a->status = "failed";
-		a->reason = strdup(a->profile_error);
+		a->setup_err = strdup(a->profile_error);
 		return;
 	}
-	if (runner_run(a) < 0) {
-		a->status = "failed";
-		a->reason = strdup("runner: out of memory or signals");
-	}
+	if (summary_init(a) < 0 || runner_run(a) < 0)
+		a->setup_err = strdup("runner: out of memory or signals");
 	a->t.runner_s = (double)(tb_now_ns() - t0) / 1e9;
 }
 
-/* DONE is written before TWINBENCH-DONE appears on the console, so a host
- * that stops the machine on that line never finds a run without DONE. */
-static int finish(struct app *a)
+/* "TWINBENCH-DONE <run-id> <status>[ <reason>]", one line. */
+static char *done_line(const struct app *a)
 {
-	char *line;
+	char *line = tb_strdupf("TWINBENCH-DONE %s %s%s%s\n", a->run_id,
+				a->status, a->reason ? " " : "",
+				a->reason ? a->reason : "");
+	size_t n = line ? strlen(line) : 0;
+
+	for (size_t i = 0; n && i < n - 1; i++)
+		if (line[i] == '\n' || line[i] == '\r')
+			line[i] = ' ';
+	return line;
+}
+
+/* summary.json, manifest.json and console.log (with the DONE line);
+ * *line gets that line. */
+static void write_results(struct app *a, char **line)
+{
 	int rc;
 
-	if (summary_write(a) < 0)
-		con_printf(&a->con, "twinbench: %s/summary.json: write "
-			   "failed\n", a->run_dir);
-	a->t.wall_end_ns = tb_wall_ns();
-	if (manifest_write(a, 1) < 0)
-		con_printf(&a->con, "twinbench: %s/manifest.json: write "
-			   "failed\n", a->run_dir);
-	if (a->samples_fd >= 0 && close(a->samples_fd) < 0)
-		con_printf(&a->con, "twinbench: samples.jsonl: %s\n",
-			   strerror(errno));
-	a->samples_fd = -1;
-	line = tb_strdupf("TWINBENCH-DONE %s %s\n", a->run_id, a->status);
-	if (line)
-		con_log_only(&a->con, line);
-	rc = res_finish(a);
+	summary_write(a);
+	rc = manifest_write(a, 1);
 	if (rc < 0)
-		con_printf(&a->con, "twinbench: %s: %s\n", a->run_dir,
-			   strerror(-rc));
+		res_write_failed(a, "manifest.json", rc);
+	free(*line);
+	*line = done_line(a);
+	if (*line)
+		con_log_only(&a->con, *line);
+	res_write_text(a, "console.log", a->con.buf ? a->con.buf : "",
+		       a->con.len);
+}
+
+/* The end of the run.  A result file that cannot be written makes the run
+ * failed: when that happens after files were written as "ok", they are
+ * written once more with the failure (as far as they can be), and DONE
+ * and the console say "failed" with the reason.  DONE is written before
+ * TWINBENCH-DONE appears on the console, so a host that stops the machine
+ * on that line never finds a run without DONE. */
+static int finish(struct app *a)
+{
+	size_t con_len;
+	char *line = NULL;
+	int rc, ok_before;
+
+	if (a->samples_fd >= 0 && close(a->samples_fd) < 0)
+		res_write_failed(a, "samples.jsonl", -errno);
+	a->samples_fd = -1;
+	a->t.wall_end_ns = tb_wall_ns();
+	con_len = a->con.len;
+	ok_before = !a->write_err;
+	write_results(a, &line);
+	if (ok_before && a->write_err) {
+		a->con.len = con_len;	/* drop the "ok" DONE line */
+		write_results(a, &line);
+	}
+	rc = res_done(a);
+	if (rc < 0 && ok_before && !strcmp(a->status, "ok")) {
+		summary_status(a);
+		free(line);
+		line = done_line(a);
+	}
 	if (line)
 		con_print_only(&a->con, line);
 	free(line);
 	return rc;
+}
+
+static void scratch_note(struct app *a)
+{
+	a->scratch_json = scratch_describe(a->scratch);
+	if (a->scratch_json && strstr(a->scratch_json,
+				      "\"medium\":\"ram\""))
+		con_printf(&a->con, "twinbench: scratch %s is in RAM: the I/O "
+			   "workloads measure memory, not a disk\n",
+			   a->scratch);
 }
 
 int app_session(struct app *a)
@@ -200,9 +267,10 @@ int app_session(struct app *a)
 		return -1;
 	}
 	print_header(a);
-	if (manifest_write(a, 0) < 0)
-		con_printf(&a->con, "twinbench: %s/manifest.json: write "
-			   "failed\n", a->run_dir);
+	scratch_note(a);
+	rc = manifest_write(a, 0);
+	if (rc < 0)
+		res_write_failed(a, "manifest.json", rc);
 	run_or_refuse(a);
 	if (finish(a) < 0)
 		return -1;

@@ -9,15 +9,15 @@
 #include "lab.h"
 
 static const char *const head_text[SUM_NCOLS] = {
-	"run", "label", "instance", "workload", "metric", "unit", "n",
-	"median", "MAD", "CV%", "min", "max", "status", "reason",
+	"run", "label", "instance", "workload", "metric", "unit", "better",
+	"n", "median", "MAD", "CV%", "min", "max", "status", "reason",
 };
 static const char *const head_csv[SUM_NCOLS] = {
-	"run", "label", "instance", "workload", "metric", "unit", "n",
-	"median", "mad", "cv", "min", "max", "status", "reason",
+	"run", "label", "instance", "workload", "metric", "unit", "better",
+	"n", "median", "mad", "cv", "min", "max", "status", "reason",
 };
 static const unsigned char right[SUM_NCOLS] = {
-	0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0,
 };
 
 static void report(const char *dir, int r, const struct sum_err *e,

@@ -1,15 +1,16 @@
 /* console.c - a run read back from the serial console, for boots without a
  * BENCHRES disk (the ISO, PXE).
  *
- * The appliance prints every sample as `TWINBENCH {record}` (the line of
- * samples.jsonl), the hardware it found as `TWINBENCH-HARDWARE {json}`
- * and, when the run is complete, `TWINBENCH-DONE <run-id> <status>`.  From
- * these lines this file rebuilds a run directory like the one on BENCHRES:
+ * The appliance prints `TWINBENCH-RUN {run,label,profile}` when it starts,
+ * every sample as `TWINBENCH {record}` (the line of samples.jsonl), the
+ * hardware it found as `TWINBENCH-HARDWARE {json}` and, when the run is
+ * complete, `TWINBENCH-DONE <run-id> <status>[ <reason>]`.  From these
+ * lines this file rebuilds a run directory like the one on BENCHRES:
  * samples.jsonl (the records as printed), console.log (the whole serial
- * log), hardware.json, summary.json (computed here the way the appliance
- * computes it: statistics over the non-warm-up samples of runs that ended
- * ok, an instance's status the worst of its records; "source":"console"),
- * and DONE only if TWINBENCH-DONE came.  manifest.json is not on the
+ * log), hardware.json, summary.json and DONE only if TWINBENCH-DONE came.
+ * summary.json is computed from the records by the same code as the
+ * appliance's (lib/summary.c), so for a complete run it equals the one on
+ * BENCHRES but for "source":"console".  manifest.json is not on the
  * console, so it is missing.
  */
 #include <errno.h>
@@ -20,45 +21,24 @@
 #include <sys/stat.h>
 
 #include "lab.h"
-#include "tb_stats.h"
+#include "tb_json.h"
+#include "tb_summary.h"
 #include "tb_util.h"
 
 #define MARK_SAMPLE	"TWINBENCH {"
 #define MARK_HW		"TWINBENCH-HARDWARE {"
 #define MARK_DONE	"TWINBENCH-DONE "
-
-struct con_metric {
-	const char *name, *unit, *better;
-	double *v;
-	size_t n, disc;
-};
-
-struct con_inst {
-	const char *name, *workload, *reason;
-	int rank, repeat, discard;
-	struct con_metric *m;
-	size_t nm;
-};
+#define MARK_RUN	"TWINBENCH-RUN {"
 
 struct con_run {
 	json_t *samples;	/* the records, in order */
 	char *lines;		/* their text, one per line */
 	char *hardware;		/* the TWINBENCH-HARDWARE object */
+	json_t *run;		/* the TWINBENCH-RUN object */
 	char id[128], status[32];	/* from TWINBENCH-DONE */
-	struct con_inst *in;
-	size_t nin;
+	char *reason;		/* the rest of that line, or NULL */
+	struct tb_sum *sum;
 };
-
-static int status_rank(const char *s)
-{
-	static const char *const order[] = { "ok", "skipped", "failed",
-					     "timeout" };
-
-	for (int i = 0; i < 4; i++)
-		if (s && !strcmp(s, order[i]))
-			return i;
-	return 2;
-}
 
 static int append_line(char **all, const char *s)
 {
@@ -67,6 +47,26 @@ static int append_line(char **all, const char *s)
 	free(*all);
 	*all = n;
 	return n ? 0 : -ENOMEM;
+}
+
+/* "<run-id> <status>[ <reason>]" */
+static int take_done(struct con_run *r, const char *p)
+{
+	int end = 0;
+
+	free(r->reason);
+	r->reason = NULL;
+	if (sscanf(p, "%127s %31s%n", r->id, r->status, &end) != 2) {
+		r->id[0] = r->status[0] = '\0';
+		return 0;
+	}
+	p += end;
+	if (*p == ' ' && p[1]) {
+		r->reason = strdup(p + 1);
+		if (!r->reason)
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 /* One line of the log; markers may follow other output on the line. */
@@ -81,10 +81,11 @@ static int take_line(struct con_run *r, char *line)
 		r->hardware = strdup(p + strlen(MARK_HW) - 1);
 		return r->hardware ? 0 : -ENOMEM;
 	}
-	if ((p = strstr(line, MARK_DONE))) {
-		if (sscanf(p + strlen(MARK_DONE), "%127s %31s", r->id,
-			   r->status) != 2)
-			r->id[0] = r->status[0] = '\0';
+	if ((p = strstr(line, MARK_DONE)))
+		return take_done(r, p + strlen(MARK_DONE));
+	if ((p = strstr(line, MARK_RUN))) {
+		json_decref(r->run);
+		r->run = json_loads(p + strlen(MARK_RUN) - 1, 0, NULL);
 		return 0;
 	}
 	if (!(p = strstr(line, MARK_SAMPLE)))
@@ -116,175 +117,59 @@ static int parse_log(struct con_run *r, const char *log, char **text)
 	return e;
 }
 
-static struct con_inst *find_inst(struct con_run *r, const char *name,
-				  const char *workload)
+static const char *jstr(json_t *o, const char *key)
 {
-	struct con_inst *n;
-
-	for (size_t i = 0; i < r->nin; i++)
-		if (!strcmp(r->in[i].name, name))
-			return &r->in[i];
-	n = realloc(r->in, (r->nin + 1) * sizeof(*n));
-	if (!n)
-		return NULL;
-	r->in = n;
-	n = &r->in[r->nin++];
-	memset(n, 0, sizeof(*n));
-	n->name = name;
-	n->workload = workload;
-	return n;
+	return json_string_value(json_object_get(o, key));
 }
 
-static struct con_metric *find_metric(struct con_inst *in, json_t *rec)
-{
-	const char *name = json_string_value(json_object_get(rec, "metric"));
-	struct con_metric *m;
-
-	for (size_t i = 0; i < in->nm; i++)
-		if (!strcmp(in->m[i].name, name))
-			return &in->m[i];
-	m = realloc(in->m, (in->nm + 1) * sizeof(*m));
-	if (!m)
-		return NULL;
-	in->m = m;
-	m = &in->m[in->nm++];
-	memset(m, 0, sizeof(*m));
-	m->name = name;
-	m->unit = json_string_value(json_object_get(rec, "unit"));
-	m->better = json_string_value(json_object_get(rec, "better"));
-	return m;
-}
-
-/* Count one record into its instance. */
+/* Count one record into the summary; a record that is not one (no
+ * instance, no rep) is left out, as the appliance never writes such. */
 static int add_record(struct con_run *r, json_t *rec)
 {
-	const char *name = json_string_value(json_object_get(rec, "instance"));
-	const char *st = json_string_value(json_object_get(rec, "status"));
 	json_t *value = json_object_get(rec, "value");
-	int rep = (int)json_integer_value(json_object_get(rec, "rep"));
-	int warm = json_is_true(json_object_get(rec, "warmup"));
-	struct con_inst *in;
-	struct con_metric *m;
-	double *nv;
+	const char *better = jstr(rec, "better");
+	int st = tb_rec_status_parse(jstr(rec, "status"));
+	struct tb_rec t = {
+		.instance = jstr(rec, "instance"),
+		.workload = jstr(rec, "workload"),
+		.rep = (int)json_integer_value(json_object_get(rec, "rep")),
+		.warmup = json_is_true(json_object_get(rec, "warmup")),
+		.metric = jstr(rec, "metric"),
+		.unit = jstr(rec, "unit"),
+		.better = !better ? TB_INFO : !strcmp(better, "higher") ?
+			  TB_HIGHER : TB_LOWER,
+		.value = json_number_value(value),
+		.status = st < 0 ? TB_REC_FAILED : (enum tb_rec_status)st,
+		.reason = jstr(rec, "reason"),
+	};
+	int e;
 
-	if (!name)
-		return 0;
-	in = find_inst(r, name, json_string_value(json_object_get(rec,
-							"workload")));
-	if (!in)
-		return -ENOMEM;
-	in->repeat = rep > in->repeat ? rep : in->repeat;
-	if (warm && rep > in->discard)
-		in->discard = rep;
-	if (status_rank(st) > in->rank) {
-		in->rank = status_rank(st);
-		in->reason = json_string_value(json_object_get(rec, "reason"));
-	}
-	if (status_rank(st) != 0 || !json_is_string(json_object_get(rec,
-	    "metric")) || !json_is_number(value))
-		return 0;
-	m = find_metric(in, rec);
-	if (!m)
-		return -ENOMEM;
-	if (warm) {
-		m->disc++;
-		return 0;
-	}
-	nv = realloc(m->v, (m->n + 1) * sizeof(*nv));
-	if (!nv)
-		return -ENOMEM;
-	m->v = nv;
-	m->v[m->n++] = json_number_value(value);
-	return 0;
+	if (t.metric && (!json_is_number(value) || t.status != TB_REC_OK))
+		t.metric = NULL;
+	e = tb_sum_add(r->sum, &t);
+	return e == -EINVAL ? 0 : e;
 }
 
-/* A number, or null for NaN (jansson has no NaN). */
-static json_t *num(double v)
+/* summary.json's text, as the appliance writes it, + "source". */
+static char *summary_text(const struct con_run *r, const char *id)
 {
-	return v == v ? json_real(v) : json_null();
-}
+	const char *dash = strchr(id, '-'), *label = jstr(r->run, "label");
+	const char *reason = r->status[0] ? r->reason :
+		"no TWINBENCH-DONE on the console: the run did not finish";
+	struct tb_json j;
+	char *text = NULL;
 
-static json_t *metric_json(const struct con_metric *m)
-{
-	const char *keys[] = { "median", "mean", "min", "max", "mad",
-			       "stddev", "cv" };
-	struct tb_stats st;
-	json_t *o;
-
-	if (tb_stats_compute(m->v, m->n, &st))
-		return NULL;
-	o = json_pack("{s:s, s:s?, s:s?, s:I, s:I}", "metric", m->name,
-		      "unit", m->unit, "better", m->better, "n",
-		      (json_int_t)m->n, "discarded", (json_int_t)m->disc);
-	const double vals[] = { st.median, st.mean, st.min, st.max, st.mad,
-				st.stddev, st.cv };
-	for (size_t i = 0; o && i < sizeof(vals) / sizeof(*vals); i++)
-		if (json_object_set_new(o, keys[i], num(vals[i]))) {
-			json_decref(o);
-			o = NULL;
-		}
-	return o;
-}
-
-static const char *rank_name(int rank)
-{
-	static const char *const names[] = { "ok", "skipped", "failed",
-					     "timeout" };
-
-	return names[rank];
-}
-
-static json_t *instance_json(const struct con_inst *in)
-{
-	json_t *o, *ms = json_array();
-
-	for (size_t i = 0; ms && i < in->nm; i++)
-		if (json_array_append_new(ms, metric_json(&in->m[i]))) {
-			json_decref(ms);
-			ms = NULL;
-		}
-	if (!ms)
-		return NULL;
-	o = json_pack("{s:s, s:s?, s:s, s:s?, s:i, s:i, s:o}", "instance",
-		      in->name, "workload", in->workload, "status",
-		      rank_name(in->rank), "reason", in->reason, "repeat",
-		      in->repeat, "discard", in->discard, "metrics", ms);
-	return o;
-}
-
-/* The run's status and reason, as the appliance would give them. */
-static char *run_reason(const struct con_run *r)
-{
-	if (!r->status[0])
-		return strdup("no TWINBENCH-DONE on the console: the run did "
-			      "not finish");
-	for (size_t i = 0; i < r->nin; i++)
-		if (r->in[i].rank >= 2)
-			return tb_strdupf("%s: %s: %s", r->in[i].name,
-					  rank_name(r->in[i].rank),
-					  r->in[i].reason ? r->in[i].reason :
-					  "?");
-	return NULL;
-}
-
-static json_t *summary_json(const struct con_run *r, const char *id)
-{
-	const char *dash = strchr(id, '-');
-	char *reason = run_reason(r);
-	json_t *insts = json_array(), *o;
-
-	for (size_t i = 0; insts && i < r->nin; i++)
-		if (json_array_append_new(insts, instance_json(&r->in[i]))) {
-			json_decref(insts);
-			insts = NULL;
-		}
-	o = insts ? json_pack("{s:i, s:s, s:s?, s:s, s:s, s:s?, s:o}",
-			      "schema", 1, "run", id, "label",
-			      dash ? dash + 1 : NULL, "source", "console",
-			      "status", r->status[0] ? r->status : "failed",
-			      "reason", reason, "instances", insts) : NULL;
-	free(reason);
-	return o;
+	tb_json_init(&j);
+	tb_json_obj_begin(&j);
+	tb_sum_members_json(r->sum, &j, id, label ? label :
+			    dash ? dash + 1 : NULL, jstr(r->run, "profile"),
+			    r->status[0] ? r->status : "failed", reason);
+	tb_json_kstr(&j, "source", "console");
+	tb_json_obj_end(&j);
+	if (tb_json_error(&j) == 0)
+		text = strdup(j.buf);
+	tb_json_free(&j);
+	return text;
 }
 
 static int write_text(const char *dir, const char *name, const char *text)
@@ -300,8 +185,7 @@ static int write_text(const char *dir, const char *name, const char *text)
 static int write_files(const struct con_run *r, const char *tmp,
 		       const char *id, const char *log)
 {
-	json_t *sum = summary_json(r, id);
-	char *text = sum ? json_dumps(sum, JSON_INDENT(1)) : NULL;
+	char *text = summary_text(r, id);
 	char *done = r->status[0] ? tb_strdupf("%s\n", r->status) : NULL;
 	int e = text ? 0 : -ENOMEM;
 
@@ -317,31 +201,28 @@ static int write_files(const struct con_run *r, const char *tmp,
 		e = done ? write_text(tmp, "DONE", done) : -ENOMEM;
 	free(done);
 	free(text);
-	json_decref(sum);
 	return e;
 }
 
 static void con_run_free(struct con_run *r)
 {
-	for (size_t i = 0; i < r->nin; i++) {
-		for (size_t k = 0; k < r->in[i].nm; k++)
-			free(r->in[i].m[k].v);
-		free(r->in[i].m);
-	}
-	free(r->in);
+	tb_sum_free(r->sum);
+	json_decref(r->run);
+	free(r->reason);
 	free(r->lines);
 	free(r->hardware);
 	json_decref(r->samples);
 }
 
-/* The run id: from TWINBENCH-DONE, else from the first sample. */
+/* The run id: from TWINBENCH-DONE, TWINBENCH-RUN or the first sample. */
 static char *run_id(const struct con_run *r)
 {
-	json_t *first = json_array_get(r->samples, 0);
-	const char *id = json_string_value(json_object_get(first, "run"));
+	const char *id = jstr(json_array_get(r->samples, 0), "run");
 
 	if (r->id[0])
 		return strdup(r->id);
+	if (jstr(r->run, "run"))
+		id = jstr(r->run, "run");
 	return strdup(id ? id : "console");
 }
 
@@ -354,8 +235,10 @@ int console_run(const char *log, const char *dir, char **id)
 
 	memset(&r, 0, sizeof(r));
 	*id = NULL;
-	e = parse_log(&r, log, &text);
-	if (!e && !r.id[0] && json_array_size(r.samples) == 0 && !r.hardware)
+	r.sum = tb_sum_new();
+	e = r.sum ? parse_log(&r, log, &text) : -ENOMEM;
+	if (!e && !r.id[0] && json_array_size(r.samples) == 0 && !r.hardware &&
+	    !r.run)
 		e = -ENOENT;
 	for (i = 0; !e && i < json_array_size(r.samples); i++)
 		e = add_record(&r, json_array_get(r.samples, i));

@@ -153,8 +153,8 @@ int table_add_row(struct table *t, const char *const cells[]);
 int table_print(const struct table *t, enum table_fmt fmt, FILE *f);
 
 /* summary.c - rows from dir/summary.json: run label instance workload
- * metric unit n median MAD CV min max status reason. */
-#define SUM_NCOLS	14
+ * metric unit better n median MAD CV min max status reason. */
+#define SUM_NCOLS	15
 struct sum_err {
 	int line, column;	/* of a JSON syntax error, else 0 */
 	char *text;		/* what is wrong (malloc'ed) */

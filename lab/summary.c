@@ -103,10 +103,13 @@ static char *fmt_cv(double cv, enum table_fmt f)
 	return tb_strdupf("%.2f", cv * 100);
 }
 
-/* Row cells: run label instance workload metric unit | n median mad cv min
- * max | status reason */
+/* Row cells: run label instance workload metric unit better | n median mad
+ * cv min max | status reason.  better is "higher", "lower" or "info" (a
+ * metric that describes the run, not its performance: no median, MAD or
+ * CV, only its range). */
 struct sum_row {
-	const char *instance, *workload, *metric, *unit, *status, *reason;
+	const char *instance, *workload, *metric, *unit, *better, *status;
+	const char *reason;
 	double n, v[5];		/* median mad cv min max */
 };
 
@@ -134,7 +137,8 @@ static int add_row(struct sum_ctx *c, const struct sum_row *r)
 			r->instance ? r->instance : dash,
 			r->workload ? r->workload : dash,
 			r->metric ? r->metric : dash, r->unit ? r->unit : dash,
-			num[0], num[1], num[2], num[3], num[4], num[5],
+			r->better ? r->better : dash, num[0], num[1], num[2],
+			num[3], num[4], num[5],
 			status ? status : dash, reason ? reason : "",
 		};
 		e = table_add_row(c->t, cells);
@@ -159,7 +163,7 @@ static int metric_row(struct sum_ctx *c, json_t *m, const char *where,
 		"median", "mad", "cv", "min", "max",
 	};
 	json_t *n = json_object_get(m, "n");
-	int i;
+	int i, info;
 
 	if (!json_is_object(m))
 		return bad(c, where, "metrics", "entry is not an object");
@@ -167,11 +171,23 @@ static int metric_row(struct sum_ctx *c, json_t *m, const char *where,
 		return bad(c, where, "n", "is missing or not an integer");
 	r->n = (double)json_integer_value(n);
 	if (get_str(c, m, where, "metric", 0, &r->metric) ||
-	    get_str(c, m, where, "unit", 0, &r->unit))
+	    get_str(c, m, where, "unit", 0, &r->unit) ||
+	    get_str(c, m, where, "better", 1, &r->better))
 		return -1;
-	for (i = 0; i < 5; i++)
+	if (r->better && strcmp(r->better, "higher") &&
+	    strcmp(r->better, "lower"))
+		return bad(c, where, "better", "is not \"higher\", \"lower\" "
+			   "or null");
+	info = !r->better;
+	if (info)
+		r->better = "info";
+	for (i = 0; i < 5; i++) {
+		r->v[i] = NAN;
+		if (info && i < 3)	/* no median, MAD, CV to show */
+			continue;
 		if (get_num(c, m, where, keys[i], &r->v[i]))
 			return -1;
+	}
 	return add_row(c, r);
 }
 

@@ -8,11 +8,13 @@ LIB_SRCS := \
 	lib/json.c \
 	lib/opt.c \
 	lib/opt_help.c \
+	lib/phase.c \
 	lib/profile.c \
 	lib/profile_apply.c \
 	lib/report.c \
 	lib/sha256.c \
 	lib/stats.c \
+	lib/summary.c \
 	lib/util.c
 
 LIB_MUSL_OBJS := $(call musl_objs,$(LIB_SRCS))

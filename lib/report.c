@@ -66,7 +66,41 @@ int tb_report(struct tb_ctx *ctx, const char *metric, double value,
 	field_clean(m, sizeof(m), metric);
 	field_clean(u, sizeof(u), unit ? unit : "");
 	n = snprintf(line, sizeof(line), "R\t%s\t%.17g\t%s\t%s\n", m, value,
-		     u, better == TB_HIGHER ? "higher" : "lower");
+		     u, tb_better_name(better));
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return -EOVERFLOW;
+	return write_line(ctx->report_fd, line, (size_t)n);
+}
+
+const char *tb_better_name(enum tb_better b)
+{
+	return b == TB_HIGHER ? "higher" : b == TB_LOWER ? "lower" : "info";
+}
+
+int tb_derived(struct tb_ctx *ctx, const char *param, double value)
+{
+	char m[MSG_FIELD(metric)], line[160];
+	int n;
+
+	if (!param || !*param || !isfinite(value))
+		return -EINVAL;
+	field_clean(m, sizeof(m), param);
+	n = snprintf(line, sizeof(line), "D\t%s\t%.17g\n", m, value);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return -EOVERFLOW;
+	return write_line(ctx->report_fd, line, (size_t)n);
+}
+
+int tb_report_phase(struct tb_ctx *ctx, uint64_t ns, double cpu_s,
+		    long rss_kib)
+{
+	char line[128];
+	int n;
+
+	if (!isfinite(cpu_s) || cpu_s < 0)
+		cpu_s = 0;
+	n = snprintf(line, sizeof(line), "P\t%llu\t%.17g\t%ld\n",
+		     (unsigned long long)ns, cpu_s, rss_kib < 0 ? -1 : rss_kib);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return -EOVERFLOW;
 	return write_line(ctx->report_fd, line, (size_t)n);
@@ -147,19 +181,26 @@ static int split_tabs(const char *s, const char *end, const char **f,
 	}
 }
 
+/* A finite number filling the field [s, e); -1 otherwise. */
+static int field_num(const char *s, const char *e, double *v)
+{
+	char num[64], *end;
+
+	if (field_take(num, sizeof(num), s, e) || !num[0] || num[0] == ' ')
+		return -1;
+	*v = strtod(num, &end);
+	return *end || !isfinite(*v) ? -1 : 0;
+}
+
 static int parse_result(const char **f, const char **fe,
 			struct tb_report_msg *m)
 {
-	char num[64], *e;
 	size_t blen = (size_t)(fe[4] - f[4]);
 
 	if (f[1] == fe[1] || field_take(m->metric, sizeof(m->metric),
 					f[1], fe[1]))
 		return -1;
-	if (field_take(num, sizeof(num), f[2], fe[2]) || !num[0])
-		return -1;
-	m->value = strtod(num, &e);
-	if (*e || !isfinite(m->value) || num[0] == ' ')
+	if (field_num(f[2], fe[2], &m->value))
 		return -1;
 	if (field_take(m->unit, sizeof(m->unit), f[3], fe[3]))
 		return -1;
@@ -167,8 +208,33 @@ static int parse_result(const char **f, const char **fe,
 		m->better = TB_HIGHER;
 	else if (blen == 5 && !memcmp(f[4], "lower", 5))
 		m->better = TB_LOWER;
+	else if (blen == 4 && !memcmp(f[4], "info", 4))
+		m->better = TB_INFO;
 	else
 		return -1;
+	return 0;
+}
+
+static int parse_derived(const char **f, const char **fe,
+			 struct tb_report_msg *m)
+{
+	if (f[1] == fe[1] || field_take(m->metric, sizeof(m->metric),
+					f[1], fe[1]))
+		return -1;
+	return field_num(f[2], fe[2], &m->value);
+}
+
+static int parse_phase(const char **f, const char **fe,
+		       struct tb_report_msg *m)
+{
+	double ns, rss;
+
+	if (field_num(f[1], fe[1], &ns) || ns < 0 || ns > 1.8e19 ||
+	    field_num(f[2], fe[2], &m->value) || m->value < 0 ||
+	    field_num(f[3], fe[3], &rss) || rss < -1 || rss > 1e15)
+		return -1;
+	m->ns = (uint64_t)ns;
+	m->rss_kib = (long)rss;
 	return 0;
 }
 
@@ -189,6 +255,10 @@ int tb_report_parse(const char *line, struct tb_report_msg *m)
 	m->kind = line[0];
 	if (m->kind == 'R' && n == 5)
 		return parse_result(f, fe, m) ? -1 : 0;
+	if (m->kind == 'D' && n == 3)
+		return parse_derived(f, fe, m);
+	if (m->kind == 'P' && n == 4)
+		return parse_phase(f, fe, m);
 	if ((m->kind == 'F' || m->kind == 'S') && n == 2)
 		return field_take(m->reason, sizeof(m->reason), f[1], fe[1]);
 	return -1;

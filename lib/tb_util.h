@@ -25,6 +25,9 @@ int tb_append_fsync(int fd, const void *data, size_t n);
 int tb_fsync_dir(const char *dir);
 /* Read a whole file (NUL-terminated); *out malloc'ed. 0 or -errno. */
 int tb_read_file(const char *path, char **out, size_t *len);
+/* 1 when dir is on tmpfs or ramfs (its data is the page cache), 0 when
+ * not, -errno when it cannot be told. */
+int tb_dir_in_ram(const char *dir);
 /* mkdir -p; 0 or -errno */
 int tb_mkdir_p(const char *path, unsigned mode);
 /* asprintf that returns NULL on failure */

@@ -5,10 +5,24 @@
  * The runner forks one child per run (its own process group, so a timeout
  * can SIGTERM then SIGKILL everything it started); the child calls setup
  * (untimed preparation, e.g. generating the seeded input; it may reuse what
- * an earlier repetition left in ctx->scratch), run (the measured work; it
- * times itself and reports with tb_report()), then cleanup.  Workloads never
- * print results themselves: tb_report() writes one line per value to
- * ctx->report_fd and the runner turns them into result records.
+ * an earlier repetition left in ctx->scratch), run (the measured work), then
+ * cleanup.  Workloads never print results themselves: tb_report() writes one
+ * line per value to ctx->report_fd and the runner turns them into result
+ * records.
+ *
+ * The timed phase: run() brackets exactly the work its figures describe
+ * with tb_phase_begin() and tb_phase_end(); the latter returns the elapsed
+ * time (what a "seconds" metric reports) and tells the runner the CPU time
+ * and peak resident set of that phase alone (phase.c), which become the
+ * run's cpu_time and peak_rss.  Child processes started in the phase are
+ * reaped with tb_wait_child(), so that their memory is counted.
+ *
+ * Performance or information: a metric is TB_HIGHER or TB_LOWER when a
+ * platform that gives a larger (smaller) value is faster; TB_INFO marks a
+ * value that describes the run (a count, a ratio of the data, a setting)
+ * and that no report may divide or rank.  A parameter whose value the
+ * workload derived from the machine (jobs = 0: one per CPU) is reported
+ * with tb_derived() and lands in every record of the run.
  */
 #ifndef TB_WORKLOAD_H
 #define TB_WORKLOAD_H
@@ -17,7 +31,16 @@
 #include <stdint.h>
 #include "tb_opt.h"
 
-enum tb_better { TB_HIGHER, TB_LOWER };
+enum tb_better { TB_HIGHER, TB_LOWER, TB_INFO };
+
+/* The timed phase's state (phase.c). */
+struct tb_phase {
+	int state;		/* 0 not begun, 1 running, 2 ended */
+	uint64_t t0_ns;
+	double cpu0_s;		/* own + reaped children's CPU at begin */
+	long child_rss_kib;	/* largest tree reaped during the phase */
+	int hwm_reset;		/* own peak RSS was reset at begin */
+};
 
 struct tb_ctx {
 	const char *scratch;	/* directory on the scratch filesystem */
@@ -26,6 +49,7 @@ struct tb_ctx {
 	int rep;		/* repetition index, 0-based */
 	int report_fd;		/* where tb_report() writes (runner's pipe) */
 	const char *instance;	/* instance (section) name */
+	struct tb_phase phase;
 };
 
 struct tb_workload {
@@ -45,6 +69,18 @@ struct tb_workload {
 /* Report one measured value.  unit e.g. "MB/s", "s", "ratio". */
 int tb_report(struct tb_ctx *ctx, const char *metric, double value,
 	      const char *unit, enum tb_better better);
+/* A parameter whose value was derived from the machine at run time. */
+int tb_derived(struct tb_ctx *ctx, const char *param, double value);
+
+/* phase.c: the timed phase (see above).  begin: 0 or -1 (called twice);
+ * end: the phase's length in ns (0 if it never began).  tb_wait_child is
+ * waitpid(pid, status, 0) that retries on EINTR and, in a running phase,
+ * counts the child's peak RSS; 0 or -errno. */
+int tb_phase_begin(struct tb_ctx *ctx);
+uint64_t tb_phase_end(struct tb_ctx *ctx);
+int tb_wait_child(struct tb_ctx *ctx, int pid, int *status);
+/* For a child reaped otherwise (wait4 with WNOHANG): its ru_maxrss. */
+void tb_phase_child_rss(struct tb_ctx *ctx, long maxrss_kib);
 /* Say why the run failed or was skipped (printf-like, one line). */
 int tb_fail(struct tb_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -54,18 +90,29 @@ int tb_skip(struct tb_ctx *ctx, const char *fmt, ...)
 
 /* Runner side: one line read from the report pipe.
  * Wire format (tab separated, one per line):
- *   R <metric> <value %.17g> <unit> <higher|lower>
+ *   R <metric> <value %.17g> <unit> <higher|lower|info>
+ *   D <param> <value %.17g>         a derived parameter
+ *   P <ns> <cpu_s %.17g> <peak_rss_kib, -1 unknown>   the timed phase
  *   F <reason>          run failed
  *   S <reason>          run skipped
+ * For D, metric holds the parameter; for P, value the CPU seconds, ns and
+ * rss_kib the rest.
  */
 struct tb_report_msg {
-	char kind;		/* 'R', 'F' or 'S' */
+	char kind;		/* 'R', 'D', 'P', 'F' or 'S' */
 	char metric[64];
 	double value;
 	char unit[32];
 	enum tb_better better;
 	char reason[256];
+	uint64_t ns;
+	long rss_kib;
 };
 int tb_report_parse(const char *line, struct tb_report_msg *m);
+/* "higher", "lower" or "info" */
+const char *tb_better_name(enum tb_better b);
+/* The P line (phase.c writes it once, at tb_phase_end()). */
+int tb_report_phase(struct tb_ctx *ctx, uint64_t ns, double cpu_s,
+		    long rss_kib);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "tb_util.h"
@@ -263,4 +264,16 @@ char *tb_strdupf(const char *fmt, ...)
 	n = vasprintf(&s, fmt, ap);
 	va_end(ap);
 	return n < 0 ? NULL : s;
+}
+
+#define TB_TMPFS_MAGIC 0x01021994
+#define TB_RAMFS_MAGIC 0x858458f6
+
+int tb_dir_in_ram(const char *dir)
+{
+	struct statfs sf;
+
+	if (statfs(dir, &sf) < 0)
+		return -errno;
+	return sf.f_type == TB_TMPFS_MAGIC || sf.f_type == TB_RAMFS_MAGIC;
 }

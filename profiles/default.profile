@@ -49,5 +49,5 @@ time = 20
 
 [build]
 workload = build
-jobs = 0
+jobs = 2              # pinned: jobs = 0 (one per CPU) differs by machine
 link = yes

@@ -239,6 +239,8 @@ static int build_run(struct tb_ctx *ctx, void *params)
 
 	if (jobs < 1)
 		jobs = 1;
+	if (!p->jobs)	/* one per online CPU: the machine chose it */
+		tb_derived(ctx, "jobs", (double)jobs);
 	if ((rc = build_paths_init(ctx, p, &bp)) == 0) {
 		want = p->files ? (size_t)p->files : bp.objects.n;
 		rc = build_make(ctx, &bp, jobs, p->link, (size_t)p->files,
@@ -253,9 +255,8 @@ static int build_run(struct tb_ctx *ctx, void *params)
 	if (s <= 0)
 		s = 1e-9;
 	tb_report(ctx, "seconds", s, "s", TB_LOWER);
-	tb_report(ctx, "files", (double)n, "files", TB_HIGHER);
 	tb_report(ctx, "files_per_s", (double)n / s, "files/s", TB_HIGHER);
-	tb_report(ctx, "jobs", (double)jobs, "jobs", TB_HIGHER);
+	tb_report(ctx, "files", (double)n, "files", TB_INFO);
 	return 0;
 }
 

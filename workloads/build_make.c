@@ -122,10 +122,10 @@ static int wait_make(struct tb_ctx *ctx, const struct build_paths *bp,
 {
 	char *line;
 	int st;
+	int rc = tb_wait_child(ctx, pid, &st);
 
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return tb_fail(ctx, "waitpid: %s", strerror(errno)), -1;
+	if (rc < 0)
+		return tb_fail(ctx, "waitpid: %s", strerror(-rc)), -1;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
 	line = last_error_line(bp->log);
@@ -145,7 +145,6 @@ int build_make(struct tb_ctx *ctx, const struct build_paths *bp, long jobs,
 	       int link, size_t files, uint64_t *ns)
 {
 	struct make_cmd mc = { NULL, NULL, NULL, NULL };
-	uint64_t t0;
 	pid_t pid;
 	int rc = -1;
 
@@ -153,7 +152,7 @@ int build_make(struct tb_ctx *ctx, const struct build_paths *bp, long jobs,
 		tb_fail(ctx, "out of memory");
 		goto out;
 	}
-	t0 = tb_now_ns();
+	tb_phase_begin(ctx);
 	pid = fork();
 	if (pid < 0) {
 		tb_fail(ctx, "fork: %s", strerror(errno));
@@ -162,7 +161,7 @@ int build_make(struct tb_ctx *ctx, const struct build_paths *bp, long jobs,
 	if (pid == 0)
 		exec_make(mc.argv, bp->log);
 	rc = wait_make(ctx, bp, pid);
-	*ns = tb_now_ns() - t0;
+	*ns = tb_phase_end(ctx);
 out:
 	make_cmd_free(&mc);
 	return rc;

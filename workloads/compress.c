@@ -138,7 +138,7 @@ static int report(struct tb_ctx *ctx, const struct compress_params *p,
 	tb_report(ctx, "throughput", (double)p->size / 1e6 / s, "MB/s",
 		  TB_HIGHER);
 	tb_report(ctx, "ratio", (double)p->size / (double)st.st_size, "x",
-		  TB_HIGHER);
+		  TB_INFO);
 	return 0;
 }
 
@@ -146,13 +146,13 @@ static int compress_run(struct tb_ctx *ctx, void *params)
 {
 	struct compress_params *p = params;
 	struct compress_paths cp;
-	uint64_t t0, t1;
+	uint64_t ns;
 	pid_t pid;
 	int st, rc = -1;
 
 	if (paths_init(ctx, p, &cp) < 0)
 		goto out;
-	t0 = tb_now_ns();
+	tb_phase_begin(ctx);
 	pid = fork();
 	if (pid < 0) {
 		tb_fail(ctx, "fork: %s", strerror(errno));
@@ -160,16 +160,17 @@ static int compress_run(struct tb_ctx *ctx, void *params)
 	}
 	if (pid == 0)
 		exec_bzip2(cp.bz, cp.level, cp.in, cp.out, cp.err);
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR) {
-			tb_fail(ctx, "waitpid: %s", strerror(errno));
-			goto out;
-		}
-	t1 = tb_now_ns();
+	if ((rc = tb_wait_child(ctx, pid, &st)) < 0) {
+		tb_fail(ctx, "waitpid: %s", strerror(-rc));
+		rc = -1;
+		goto out;
+	}
+	ns = tb_phase_end(ctx);
+	rc = -1;
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		tool_error(ctx, cp.bz, st, cp.err);
 	else
-		rc = report(ctx, p, cp.out, t1 - t0);
+		rc = report(ctx, p, cp.out, ns);
 out:
 	paths_free(&cp);
 	return rc;

@@ -8,10 +8,15 @@
  * `<bindir>/dbench -t T -c <loadfile> -D . N` in the scratch directory with
  * its output on a pipe, shows the non-progress lines on the console and
  * reports dbench's own figures: throughput (MB/s, 10^6 bytes of reads and
- * writes per second), ops (operations of the timed phase / T) and
- * max_latency (ms).  dbench 4.0 warms up for T/5 s (integer) before its
- * timed phase and has no option to change that.  dbench's processes stay
- * in the run's process group, so the runner's timeout reaches them all.
+ * writes per second), ops (operations of the timed phase divided by the
+ * length of that phase as dbench ran it, fs_out_phase(): not T, which it
+ * overruns by its tick drift) and max_latency (ms); the operation count
+ * and the phase's length as information.  dbench 4.0 warms up for T/5 s
+ * (integer) before its timed phase and has no option to change that.  The
+ * run's timed phase (cpu_time, peak_rss) is dbench's whole run, warm-up
+ * and its own cleanup included: dbench gives no hook at its phase
+ * boundaries.  dbench's processes stay in the run's process group, so the
+ * runner's timeout reaches them all.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +27,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "fileserver.h"
@@ -68,14 +74,6 @@ static pid_t spawn(char *const argv[], int out)
 		_exit(126);
 	execv(argv[0], argv);
 	_exit(127);
-}
-
-static int wait_child(pid_t pid, int *st)
-{
-	while (waitpid(pid, st, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return 0;
 }
 
 static int need_file(struct tb_ctx *ctx, const char *path, int mode)
@@ -146,7 +144,7 @@ static void take_line(struct fs_pipe *fp, const char *line)
 {
 	char *echo;
 
-	if (!fs_out_line(&fp->out, line))
+	if (!fs_out_line(&fp->out, line, tb_now_ns()))
 		return;
 	echo = tb_strdupf("%s\n", line);
 	if (echo)
@@ -188,8 +186,10 @@ static int drain(struct fs_pipe *fp)
  * it exits: its clients stop at their next operation once their parent
  * is gone, not while it is an unreaped zombie.  Gives up on stragglers
  * FS_GRACE_NS after dbench's exit (the runner kills the group later). */
-static int follow(struct fs_pipe *fp, pid_t pid, int *st)
+static int follow(struct tb_ctx *ctx, struct fs_pipe *fp, pid_t pid,
+		  int *st)
 {
+	struct rusage ru;
 	uint64_t give_up = 0;
 	int reaped = 0, rc = 1;
 
@@ -204,8 +204,9 @@ static int follow(struct fs_pipe *fp, pid_t pid, int *st)
 				break;
 			continue;
 		}
-		w = waitpid(pid, st, WNOHANG);
+		w = wait4(pid, st, WNOHANG, &ru);
 		if (w == pid) {
+			tb_phase_child_rss(ctx, ru.ru_maxrss);
 			reaped = 1;
 			give_up = tb_now_ns() + FS_GRACE_NS;
 		} else if (w < 0 && errno != EINTR) {
@@ -214,7 +215,7 @@ static int follow(struct fs_pipe *fp, pid_t pid, int *st)
 	}
 	if (rc < 0)
 		return rc;
-	return reaped ? 0 : wait_child(pid, st);
+	return reaped ? 0 : tb_wait_child(ctx, pid, st);
 }
 
 static void fail_exit(struct tb_ctx *ctx, const struct fs_out *o, int st)
@@ -240,7 +241,8 @@ static void fail_exit(struct tb_ctx *ctx, const struct fs_out *o, int st)
 static int judge(struct tb_ctx *ctx, const struct fileserver_params *p,
 		 const struct fs_out *o, int st)
 {
-	char why[128];
+	char why[160];
+	double phase;
 
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		fail_exit(ctx, o, st);
@@ -251,10 +253,15 @@ static int judge(struct tb_ctx *ctx, const struct fileserver_params *p,
 			"%s", why, o->last[0] ? o->last : "(none)");
 		return -1;
 	}
+	if ((phase = fs_out_phase(o, why, sizeof(why))) <= 0) {
+		tb_fail(ctx, "dbench: %s", why);
+		return -1;
+	}
 	tb_report(ctx, "throughput", o->mbps, "MB/s", TB_HIGHER);
-	tb_report(ctx, "ops", (double)o->ops / (double)p->time, "op/s",
-		  TB_HIGHER);
+	tb_report(ctx, "ops", (double)o->ops / phase, "op/s", TB_HIGHER);
 	tb_report(ctx, "max_latency", o->max_latency_ms, "ms", TB_LOWER);
+	tb_report(ctx, "operations", (double)o->ops, "ops", TB_INFO);
+	tb_report(ctx, "phase_seconds", phase, "s", TB_INFO);
 	return 0;
 }
 
@@ -276,6 +283,7 @@ static int fileserver_run(struct tb_ctx *ctx, void *params)
 		tb_fail(ctx, "pipe: %s", strerror(errno));
 		goto out;
 	}
+	tb_phase_begin(ctx);
 	pid = spawn((char *[]){ db, "-t", t, "-c",
 				(char *)fs_load_names[p->loadfile], "-D", ".",
 				n, NULL }, pfd[1]);
@@ -284,9 +292,10 @@ static int fileserver_run(struct tb_ctx *ctx, void *params)
 	fp->fd = pfd[0];
 	if (pid < 0)
 		tb_fail(ctx, "fork: %s", strerror(errno));
-	else if ((rc = follow(fp, pid, &st)) < 0)
+	else if ((rc = follow(ctx, fp, pid, &st)) < 0)
 		tb_fail(ctx, "dbench: %s", strerror(-rc));
-	else
+	tb_phase_end(ctx);
+	if (pid >= 0 && rc == 0)
 		rc = judge(ctx, p, &fp->out, st);
 out:
 	if (pfd[0] >= 0)

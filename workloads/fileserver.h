@@ -32,12 +32,33 @@ struct fs_out {
 	double max_latency_ms;	/* max_latency= of the Throughput line */
 	char last[FS_LINE];	/* last non-empty line */
 	char first_error[FS_LINE];	/* first line reporting an error */
+	/* dbench's timed phase, from the arrival times of its progress
+	 * lines (see fs_out_phase) */
+	uint64_t tick_first_ns;	/* first progress line of the phase */
+	int ticks;		/* progress lines of the phase, from it */
+	uint64_t cleanup_ns;	/* the first "cleanup" line */
+	double cleanup_t;	/* the elapsed time dbench printed on it */
+	int warmup_secs;	/* "minimum warmup N secs" of its header */
+	int in_execute;		/* an "execute" line was seen */
 };
 
 void fs_out_init(struct fs_out *o);
-/* Take one line (without newline).  Returns 1 when it is worth showing
- * on the console, 0 for blank lines and the once-a-second progress lines. */
-int fs_out_line(struct fs_out *o, const char *line);
+/* Take one line (without newline) that arrived at now_ns (monotonic).
+ * Returns 1 when it is worth showing on the console, 0 for blank lines and
+ * the once-a-second progress lines. */
+int fs_out_line(struct fs_out *o, const char *line, uint64_t now_ns);
+/* The length of dbench's timed phase in seconds, over which its operation
+ * counts and throughput are taken, or -1 with the reason in why.
+ * dbench ticks once a second (alarm(1) re-armed by the handler): with a
+ * warm-up it restarts its clock at a silent tick, prints one "execute"
+ * line per tick, and stops at the tick that prints the first "cleanup"
+ * line; without one (time < 5) its clock runs from the first tick's
+ * start and every progress line counts.  So the phase is the span from
+ * the first counted line to the cleanup line, plus one tick interval
+ * (their mean): measured on the arrival times of the lines, it must agree
+ * with the elapsed time dbench prints on the cleanup line (rounded to a
+ * second). */
+double fs_out_phase(const struct fs_out *o, char *why, size_t whylen);
 /* 0 when the output holds a complete result for `clients` clients, else
  * -1 with what is missing in why. */
 int fs_out_check(const struct fs_out *o, long clients, char *why,

@@ -31,17 +31,76 @@ static int blank(const char *s)
 	return *skip_blanks(s) == '\0';
 }
 
+enum { FS_NOT, FS_PREPARED, FS_WARMUP, FS_EXECUTE, FS_CLEANUP };
+
 /* "   2      9073   130.18 MB/sec  execute   1 sec  latency 59.659 ms",
  * "   2  cleanup   3 sec", "1 of 2 processes prepared for launch   0 sec" */
-static int is_progress(const char *line)
+static int progress_kind(const char *line)
 {
 	const char *s = skip_blanks(line);
 
 	if (!isdigit((unsigned char)*s))
-		return 0;
-	return strstr(s, " MB/sec  warmup ") ||
-	       strstr(s, " MB/sec  execute ") || strstr(s, "  cleanup ") ||
-	       strstr(s, " processes prepared for launch ");
+		return FS_NOT;
+	if (strstr(s, " MB/sec  warmup "))
+		return FS_WARMUP;
+	if (strstr(s, " MB/sec  execute "))
+		return FS_EXECUTE;
+	if (strstr(s, "  cleanup "))
+		return FS_CLEANUP;
+	if (strstr(s, " processes prepared for launch "))
+		return FS_PREPARED;
+	return FS_NOT;
+}
+
+/* Count the tick: which ones belong to the timed phase, fs_out_phase(). */
+static void progress_tick(struct fs_out *o, int kind, const char *line,
+			  uint64_t now)
+{
+	const char *c;
+	int counts = kind == FS_EXECUTE ||
+		     (kind == FS_WARMUP && o->warmup_secs == 0);
+
+	if (o->cleanup_ns)
+		return;
+	if (kind == FS_CLEANUP) {
+		o->cleanup_ns = now;
+		c = strstr(line, "cleanup ");
+		o->cleanup_t = c ? strtod(c + 8, NULL) : -1;
+		return;
+	}
+	if (kind == FS_EXECUTE && !o->in_execute && o->warmup_secs > 0) {
+		o->ticks = 0;	/* dbench restarted its clock */
+		o->tick_first_ns = 0;
+	}
+	if (kind == FS_EXECUTE)
+		o->in_execute = 1;
+	if (!counts)
+		return;
+	if (!o->ticks)
+		o->tick_first_ns = now;
+	o->ticks++;
+}
+
+double fs_out_phase(const struct fs_out *o, char *why, size_t whylen)
+{
+	double span, est;
+
+	if (!o->cleanup_ns || o->cleanup_t < 0) {
+		snprintf(why, whylen, "no cleanup line: the end of its timed "
+			 "phase is unknown");
+		return -1;
+	}
+	if (!o->ticks || o->cleanup_ns <= o->tick_first_ns)
+		return o->cleanup_t > 0 ? o->cleanup_t : -1;
+	span = (double)(o->cleanup_ns - o->tick_first_ns) / 1e9;
+	est = span * (o->ticks + 1) / o->ticks;
+	if (est < o->cleanup_t - 1.5 || est > o->cleanup_t + 1.5) {
+		snprintf(why, whylen, "its timed phase took %.3f s by its "
+			 "progress lines but it printed %.0f s", est,
+			 o->cleanup_t);
+		return -1;
+	}
+	return est;
 }
 
 /* " NTCreateX      12180     0.120    36.405" */
@@ -117,14 +176,27 @@ static void table_line(struct fs_out *o, const char *line)
 		table_row(o, line);
 }
 
-int fs_out_line(struct fs_out *o, const char *line)
+/* "Running for 10 seconds with load 'client.txt' and minimum warmup 2 secs" */
+static void header(struct fs_out *o, const char *line)
+{
+	const char *w = strstr(line, "minimum warmup ");
+
+	if (!strncmp(line, "Running for ", 12) && w)
+		o->warmup_secs = atoi(w + 15);
+}
+
+int fs_out_line(struct fs_out *o, const char *line, uint64_t now_ns)
 {
 	const char *s = skip_blanks(line);
+	int kind = progress_kind(line);
 
 	if (!blank(line))
 		keep(o->last, line);
-	if (is_progress(line))
+	if (kind != FS_NOT) {
+		progress_tick(o, kind, line, now_ns);
 		return 0;
+	}
+	header(o, line);
 	if (o->table == 1) {
 		table_line(o, line);
 		return o->table == 1;
