@@ -5,7 +5,7 @@ bats_require_minimum_version 1.5.0
 
 setup_file() {
 	load helper
-	make_quiet appliance tools
+	make_quiet appliance tools lab
 	[ -x "$B/tools/bzip2" ]
 }
 
@@ -211,16 +211,51 @@ bad() {
 }
 
 @test "warm-up runs are marked and left out of the statistics" {
-	profile warm $'[profile]\nrepeat = 4\ndiscard = 1\n[z]\nworkload = seqio\nmode = zero\nsize = 4M\n[c]\nworkload = compress\nsize = 64K\ndiscard = 2'
+	profile warm $'[profile]\nrepeat = 4\ndiscard = 1\n[z]\nworkload = seqio\nmode = zero\nsize = 4M\n[c]\nworkload = compress\nsize = 64K\ndiscard = 2\n[r]\nworkload = selftest'
 	run -0 tb_run --profile-file "$P/warm.profile" --label w
 	d=$R/runs/0001-w
 	run -0 jq -r '.instances[] | .instance as $i | .metrics[] |
 		"\($i) \(.metric) \(.n) \(.discarded)"' "$d/summary.json"
 	[[ $output == *"z seconds 3 1"* ]]
 	[[ $output == *"c ratio 2 2"* ]]
+	[[ $output == *"r rep 3 1"* ]]
 	run -0 jq -r 'select(.instance == "c" and .metric == "seconds") |
 		"\(.rep) \(.warmup)"' "$d/samples.jsonl"
 	[ "$output" = $'1 true\n2 true\n3 false\n4 false' ]
+	# the selftest's "rep" metric is the repetition's number: the
+	# statistics are over 2, 3 and 4 only (with the warm-up: 2.5 and 1)
+	run -0 jq -r '.instances[] | select(.instance == "r") | .metrics[] |
+		select(.metric == "rep") | "\(.median) \(.min) \(.max) \(.mean)"' \
+		"$d/summary.json"
+	[ "$output" = "3 2 4 3" ]
+}
+
+@test "cpu_time and peak_rss cover the timed phase, not an expensive setup" {
+	# setup burns 1.5 s of CPU and touches 200 MiB, in the workload's
+	# process and in a child it reaps; the timed phase burns 0.3 s and
+	# touches 20 MiB
+	profile phase $'[profile]\nrepeat = 2\n[s]\nworkload = selftest\nsetup_cpu = 1.5\nsetup_mem = 200M\ncpu = 0.3\nmem = 20M'
+	run -0 tb_run --profile-file "$P/phase.profile" --label ph
+	d=$R/runs/0001-ph
+	m() { jq -s "map(select(.metric == \"$1\" and .rep == $2))[0].value" \
+		"$d/samples.jsonl"; }
+	for rep in 1 2; do
+		cpu=$(m cpu_time $rep) rss=$(m peak_rss $rep) s=$(m seconds $rep)
+		# within what seconds timed (one busy thread: CPU <= wall)
+		jq -en --argjson c "$cpu" --argjson s "$s" \
+			'$c >= 0.25 and $c < 0.6 and $c <= $s + 0.02'
+		jq -en --argjson r "$rss" '$r >= 19 and $r < 100'
+	done
+}
+
+@test "a run that does not mark its timed phase fails instead of guessing" {
+	profile nophase $'[profile]\nrepeat = 1\n[s]\nworkload = selftest\nphase = no'
+	run -1 tb_run --profile-file "$P/nophase.profile" --label np
+	[ "$(jq -r '.instances[0].reason' "$R/runs/0001-np/summary.json")" = \
+		"the workload did not mark its timed phase (tb_phase_begin/tb_phase_end)" ]
+	run -0 jq -s 'map(select(.metric == "cpu_time")) | length' \
+		"$R/runs/0001-np/samples.jsonl"
+	[ "$output" = 0 ]
 }
 
 @test "generated data is deterministic: same seed, same bytes" {
@@ -254,4 +289,107 @@ bad() {
 	run -0 jq -r 'select(.metric == "ratio") | .value >= 2 and .value <= 4' \
 		"$R/runs/0001-r/samples.jsonl"
 	[ "$output" = true ]
+}
+
+@test "a run that ignores SIGTERM is killed with SIGKILL, group and all" {
+	profile hang $'[profile]\nrepeat = 1\ntimeout = 2\n[h]\nworkload = selftest\nhang = 120\nignore_term = yes'
+	SECONDS=0
+	run -1 tb_run --profile-file "$P/hang.profile" --label hg
+	# SIGTERM at 2 s was ignored: SIGKILL came 5 s later
+	[ "$SECONDS" -ge 7 ]
+	[ "$SECONDS" -lt 15 ]
+	d=$R/runs/0001-hg
+	[ "$(jq -r '.instances[0].status' "$d/summary.json")" = timeout ]
+	run -1 pgrep -f "results $R "
+}
+
+@test "values of a run that then fails or times out are not in the summary" {
+	profile late $'[profile]\nrepeat = 2\ntimeout = 2\n[f]\nworkload = selftest\nvalues = 3\nfail = yes\n[t]\nworkload = selftest\nvalues = 2\nhang = 30\n[k]\nworkload = selftest\nvalues = 2'
+	run -1 tb_run --profile-file "$P/late.profile" --label lt
+	d=$R/runs/0001-lt
+	# the values were written as they came, then the run's outcome
+	run -0 jq -sr 'map(select(.instance == "f")) |
+		map("\(.rep) \(.metric) \(.status)") | join(",")' "$d/samples.jsonl"
+	[[ $output == "1 seconds ok,1 rep ok,1 value ok,1 value ok,1 value ok,1 null failed,2 "* ]]
+	run -0 jq -r '.instances[] | "\(.instance) \(.status) \([.metrics[].metric] | join("+"))"' \
+		"$d/summary.json"
+	[ "${lines[0]}" = "f failed " ]
+	[ "${lines[1]}" = "t timeout " ]
+	[ "${lines[2]}" = "k ok seconds+rep+value+peak_rss+cpu_time" ]
+	[ "$(jq -r .reason "$d/summary.json")" = "f: failed: failed as asked (fail = yes)" ]
+}
+
+@test "the console rebuild of a run equals its summary.json" {
+	profile con $'[profile]\nrepeat = 3\ndiscard = 1\ntimeout = 2\n[f]\nworkload = selftest\nvalues = 2\nfail = yes\n[t]\nworkload = selftest\nhang = 30\n[z]\nworkload = seqio\nmode = zero\nsize = 1M\n[c]\nworkload = compress\nsize = 64K'
+	tb_run --profile-file "$P/con.profile" --label cn > "$BATS_TEST_TMPDIR/console.log" || true
+	mkdir "$BATS_TEST_TMPDIR/rebuilt"
+	run -1 "$LAB" console "$BATS_TEST_TMPDIR/console.log" "$BATS_TEST_TMPDIR/rebuilt"
+	a=$(jq -S 'del(.source)' "$BATS_TEST_TMPDIR/rebuilt/0001-cn/summary.json")
+	b=$(jq -S . "$R/runs/0001-cn/summary.json")
+	[ "$a" = "$b" ]
+	[ "$(jq -r .status <<< "$b")" = failed ]
+	cmp "$BATS_TEST_TMPDIR/rebuilt/0001-cn/samples.jsonl" "$R/runs/0001-cn/samples.jsonl"
+	[ "$(cat "$BATS_TEST_TMPDIR/rebuilt/0001-cn/DONE")" = failed ]
+	# and for the smoke profile, which ends ok
+	tb_run --profile smoke --label ok > "$BATS_TEST_TMPDIR/smoke.log"
+	run -0 "$LAB" console "$BATS_TEST_TMPDIR/smoke.log" "$BATS_TEST_TMPDIR/rebuilt"
+	[ "$(jq -S 'del(.source)' "$BATS_TEST_TMPDIR/rebuilt/0002-ok/summary.json")" = \
+		"$(jq -S . "$R/runs/0002-ok/summary.json")" ]
+}
+
+@test "information metrics carry better: null and get no median or CV" {
+	profile inf $'[profile]\nrepeat = 2\n[c]\nworkload = compress\nsize = 64K'
+	run -0 tb_run --profile-file "$P/inf.profile" --label in
+	d=$R/runs/0001-in
+	run -0 jq -sr 'map(select(.metric == "ratio")) | map(.better | tostring) | unique | join(",")' \
+		"$d/samples.jsonl"
+	[ "$output" = "null" ]
+	run -0 jq -c '.instances[0].metrics[] | select(.metric == "ratio") | keys' \
+		"$d/summary.json"
+	[ "$output" = '["better","discarded","max","metric","min","n","unit"]' ]
+	run -0 jq -r '.instances[0].metrics[] | select(.metric == "throughput") | .better' \
+		"$d/summary.json"
+	[ "$output" = higher ]
+	run -0 "$LAB" show --csv "$d"
+	[[ $output == *",c,compress,ratio,x,info,2,,,,"* ]]
+}
+
+@test "the scratch medium is in every record; RAM never claims a dropped cache" {
+	[ -d /dev/shm ] || skip "no /dev/shm"
+	profile io $'[profile]\nrepeat = 1\n[s]\nworkload = seqio\nsize = 1M'
+	run -0 tb_run --profile-file "$P/io.profile" --label ram \
+		--scratch /dev/shm/twinbench-test-$$
+	rm -rf /dev/shm/twinbench-test-$$
+	d=$R/runs/0001-ram
+	[[ $output == *"is in RAM: the I/O workloads measure memory, not a disk"* ]]
+	run -0 jq -sr 'map(.scratch.medium) | unique | join(",")' "$d/samples.jsonl"
+	[ "$output" = ram ]
+	run -0 jq -sr 'map(select(.metric == "caches_dropped"))[0].value' "$d/samples.jsonl"
+	[ "$output" = 0 ]
+	[ "$(jq -r .storage.scratch_medium.fs "$d/manifest.json")" = tmpfs ]
+	# on this machine's disk (where the test's tmp is), as root, it drops
+	[ "$(stat -f -c %T "$BATS_TEST_TMPDIR")" != tmpfs ] || skip "tmp is tmpfs"
+	run -0 tb_run --profile-file "$P/io.profile" --label dsk \
+		--scratch "$BATS_TEST_TMPDIR/scr"
+	d=$R/runs/0002-dsk
+	run -0 jq -sr 'map(.scratch.medium) | unique | join(",")' "$d/samples.jsonl"
+	[ "$output" = disk ]
+	if [ "$(id -u)" = 0 ]; then
+		run -0 jq -sr 'map(select(.metric == "caches_dropped"))[0].value' "$d/samples.jsonl"
+		[ "$output" = 1 ]
+	fi
+}
+
+@test "results that cannot be written make the run failed, with the reason" {
+	[ "$(id -u)" = 0 ] || skip "needs root to mount a small tmpfs"
+	command -v unshare >/dev/null || skip "no unshare"
+	profile big $'[profile]\nrepeat = 1\n[s]\nworkload = selftest\nvalues = 3000'
+	small=$BATS_TEST_TMPDIR/small
+	mkdir -p "$small"
+	run -1 unshare -m sh -c 'mount -t tmpfs -o size=256k none "$1" && shift && exec "$@"' \
+		sh "$small" "$TB" run --results "$small" --bindir "$BINDIR" \
+		--profile-file "$P/big.profile" --label full
+	[[ $output == *"samples.jsonl: write failed: No space left on device"* ]]
+	[[ $output == *"TWINBENCH-DONE 0001-full failed samples.jsonl: write failed: No space left on device"* ]]
+	[[ $output != *"TWINBENCH-DONE 0001-full ok"* ]]
 }

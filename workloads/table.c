@@ -10,6 +10,7 @@ const struct tb_workload *const wl_table[] = {
 	&wl_oltp,
 	&wl_netstream,
 	&wl_transfer,
+	&wl_selftest,
 	NULL,
 };
 

@@ -21,6 +21,7 @@ extern const struct tb_workload wl_build;
 extern const struct tb_workload wl_oltp;
 extern const struct tb_workload wl_netstream;
 extern const struct tb_workload wl_transfer;
+extern const struct tb_workload wl_selftest;
 
 /* NULL-terminated, in display order. */
 extern const struct tb_workload *const wl_table[];

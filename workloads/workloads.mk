@@ -8,4 +8,5 @@ WL_SRCS := \
 	$(sort $(wildcard workloads/build*.c)) \
 	$(sort $(wildcard workloads/oltp*.c)) \
 	workloads/network.c \
-	workloads/compress.c
+	workloads/compress.c \
+	workloads/selftest.c
