@@ -47,7 +47,7 @@ run_0001() {
 	 {"instance":"compress","workload":"compress","status":"ok","reason":null,"repeat":4,"discard":1,"metrics":[
 	  {"metric":"seconds","unit":"s","better":"lower","n":3,"discarded":1,"median":12.5,"mean":12.533333333333331,"min":12.4,"max":12.699999999999999,"mad":0.099999999999999645,"cv":0.012187701316371875},
 	  {"metric":"throughput","unit":"MB/s","better":"higher","n":3,"discarded":1,"median":34.64,"mean":34.550000000000004,"min":34.090000000000003,"max":34.920000000000002,"mad":0.28000000000000114,"cv":0.01222158745627633},
-	  {"metric":"ratio","unit":"x","better":"higher","n":3,"discarded":1,"median":4.0999999999999996,"mean":4.0999999999999996,"min":4.0999999999999996,"max":4.0999999999999996,"mad":0,"cv":0}]},
+	  {"metric":"ratio","unit":"x","better":null,"n":3,"discarded":1,"min":4.0999999999999996,"max":4.0999999999999996}]},
 	 {"instance":"seqio-zero","workload":"seqio","status":"ok","reason":null,"repeat":4,"discard":1,"metrics":[
 	  {"metric":"throughput","unit":"MB/s","better":"higher","n":3,"discarded":1,"median":2003,"mean":2000.5833333333333,"min":1987.25,"max":2011.5,"mad":8.5,"cv":0.006150356853867918}]},
 	 {"instance":"seqio-direct","workload":"seqio","status":"skipped","reason":"O_DIRECT is not supported on this file system","repeat":4,"discard":1,"metrics":[]}]}
@@ -294,27 +294,28 @@ fake_qemu() {
 	run -0 --separate-stderr "$LAB" show "$BATS_TEST_TMPDIR/r/0001-kvm-virtio"
 	[ -z "$stderr" ]
 	[ "${#lines[@]}" -eq 6 ]
-	[ "${lines[0]}" = "run              label       instance      workload  metric      unit  n  median     MAD   CV%    min    max  status   reason" ]
-	[ "${lines[1]}" = "0001-kvm-virtio  kvm-virtio  compress      compress  seconds     s     3   12.50  0.1000  1.22  12.40  12.70  ok" ]
-	[ "${lines[2]}" = "0001-kvm-virtio  kvm-virtio  compress      compress  throughput  MB/s  3   34.64  0.2800  1.22  34.09  34.92  ok" ]
-	[ "${lines[3]}" = "0001-kvm-virtio  kvm-virtio  compress      compress  ratio       x     3   4.100       0  0.00  4.100  4.100  ok" ]
-	[ "${lines[4]}" = "0001-kvm-virtio  kvm-virtio  seqio-zero    seqio     throughput  MB/s  3    2003   8.500  0.62   1987   2012  ok" ]
-	[ "${lines[5]}" = "0001-kvm-virtio  kvm-virtio  seqio-direct  seqio     -           -     -       -       -     -      -      -  skipped  O_DIRECT is not supported on this file system" ]
+	[ "${lines[0]}" = "run              label       instance      workload  metric      unit  better  n  median     MAD   CV%    min    max  status   reason" ]
+	[ "${lines[1]}" = "0001-kvm-virtio  kvm-virtio  compress      compress  seconds     s     lower   3   12.50  0.1000  1.22  12.40  12.70  ok" ]
+	[ "${lines[2]}" = "0001-kvm-virtio  kvm-virtio  compress      compress  throughput  MB/s  higher  3   34.64  0.2800  1.22  34.09  34.92  ok" ]
+	[ "${lines[3]}" = "0001-kvm-virtio  kvm-virtio  compress      compress  ratio       x     info    3       -       -     -  4.100  4.100  ok" ]
+	[ "${lines[4]}" = "0001-kvm-virtio  kvm-virtio  seqio-zero    seqio     throughput  MB/s  higher  3    2003   8.500  0.62   1987   2012  ok" ]
+	[ "${lines[5]}" = "0001-kvm-virtio  kvm-virtio  seqio-direct  seqio     -           -     -       -       -       -     -      -      -  skipped  O_DIRECT is not supported on this file system" ]
 }
 
 @test "show --csv keeps full precision; --markdown makes a pipe table" {
 	run -0 "$LAB" collect "$DISK" "$BATS_TEST_TMPDIR/r"
 	cd "$BATS_TEST_TMPDIR/r"
 	run -0 "$LAB" show --csv 0001-kvm-virtio 0002-tcg
-	[ "${lines[0]}" = "run,label,instance,workload,metric,unit,n,median,mad,cv,min,max,status,reason" ]
-	[ "${lines[1]}" = "0001-kvm-virtio,kvm-virtio,compress,compress,seconds,s,3,12.5,0.09999999999999964,0.012187701316371875,12.4,12.7,ok," ]
-	[ "${lines[4]}" = "0001-kvm-virtio,kvm-virtio,seqio-zero,seqio,throughput,MB/s,3,2003,8.5,0.006150356853867918,1987.25,2011.5,ok," ]
-	[ "${lines[6]}" = "0002-tcg,tcg,,,,,,,,,,,failed,/profiles/smoke.profile:6: level: 12 is out of range (1..9)" ]
+	[ "${lines[0]}" = "run,label,instance,workload,metric,unit,better,n,median,mad,cv,min,max,status,reason" ]
+	[ "${lines[1]}" = "0001-kvm-virtio,kvm-virtio,compress,compress,seconds,s,lower,3,12.5,0.09999999999999964,0.012187701316371875,12.4,12.7,ok," ]
+	[ "${lines[3]}" = "0001-kvm-virtio,kvm-virtio,compress,compress,ratio,x,info,3,,,,4.1,4.1,ok," ]
+	[ "${lines[4]}" = "0001-kvm-virtio,kvm-virtio,seqio-zero,seqio,throughput,MB/s,higher,3,2003,8.5,0.006150356853867918,1987.25,2011.5,ok," ]
+	[ "${lines[6]}" = "0002-tcg,tcg,,,,,,,,,,,,failed,/profiles/smoke.profile:6: level: 12 is out of range (1..9)" ]
 	[ "${#lines[@]}" -eq 7 ]
 	run -0 "$LAB" show --markdown 0002-tcg
-	[ "${lines[0]}" = "| run | label | instance | workload | metric | unit | n | median | MAD | CV% | min | max | status | reason |" ]
-	[ "${lines[1]}" = "| --- | --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |" ]
-	[ "${lines[2]}" = "| 0002-tcg | tcg | - | - | - | - | - | - | - | - | - | - | failed | /profiles/smoke.profile:6: level: 12 is out of range (1..9) |" ]
+	[ "${lines[0]}" = "| run | label | instance | workload | metric | unit | better | n | median | MAD | CV% | min | max | status | reason |" ]
+	[ "${lines[1]}" = "| --- | --- | --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |" ]
+	[ "${lines[2]}" = "| 0002-tcg | tcg | - | - | - | - | - | - | - | - | - | - | - | failed | /profiles/smoke.profile:6: level: 12 is out of range (1..9) |" ]
 	[ "${lines[3]}" = "0002-tcg: failed: /profiles/smoke.profile:6: level: 12 is out of range (1..9)" ]
 }
 
@@ -341,11 +342,11 @@ fake_qemu() {
 	run -0 "$LAB" collect "$DISK" "$BATS_TEST_TMPDIR/r"
 	cd "$BATS_TEST_TMPDIR/r"
 	run -0 --separate-stderr "$LAB" show 0003-bare
-	[ "${lines[1]}" = "0003-bare  bare   compress      compress  seconds     s     3   12.50  0.1000  1.22  12.40  12.70  incomplete  no DONE" ]
-	[ "${lines[5]}" = "0003-bare  bare   seqio-direct  seqio     -           -     -       -       -     -      -      -  skipped     O_DIRECT is not supported on this file system" ]
+	[ "${lines[1]}" = "0003-bare  bare   compress      compress  seconds     s     lower   3   12.50  0.1000  1.22  12.40  12.70  incomplete  no DONE" ]
+	[ "${lines[5]}" = "0003-bare  bare   seqio-direct  seqio     -           -     -       -       -       -     -      -      -  skipped     O_DIRECT is not supported on this file system" ]
 	[ "${lines[6]}" = "0003-bare: incomplete (no DONE)" ]
 	run -0 "$LAB" show --csv 0003-bare
-	[ "${lines[2]}" = "0003-bare,bare,compress,compress,throughput,MB/s,3,34.64,0.28000000000000114,0.01222158745627633,34.09,34.92,incomplete,no DONE" ]
+	[ "${lines[2]}" = "0003-bare,bare,compress,compress,throughput,MB/s,higher,3,34.64,0.28000000000000114,0.01222158745627633,34.09,34.92,incomplete,no DONE" ]
 	# cut before summary.json: an error that names the file and says why
 	run -1 --separate-stderr "$LAB" show 0001-kvm-virtio 0004-xen-hvm
 	[ "$stderr" = "twinbench: 0004-xen-hvm/summary.json: missing (run incomplete: no DONE)" ]
@@ -422,7 +423,7 @@ fake_appliance() {
 		--serial-log "$BATS_TEST_TMPDIR/a,b.log" --out "$out" "$DISK"
 	[ "${lines[0]}" = "[1/3 compress 1/4] 12.5 s" ]
 	[ "${lines[1]}" = "TWINBENCH-DONE 0005-qemu ok" ]
-	[ "${lines[3]}" = "0005-qemu  kvm-virtio  compress      compress  seconds     s     3   12.50  0.1000  1.22  12.40  12.70  ok" ]
+	[ "${lines[3]}" = "0005-qemu  kvm-virtio  compress      compress  seconds     s     lower   3   12.50  0.1000  1.22  12.40  12.70  ok" ]
 	[[ "$stderr" == *"twinbench: accel: tcg (--accel tcg)"* ]]
 	[[ "$stderr" == *"twinbench: run 0005-qemu: complete, status ok" ]]
 	[ -e "$out/0005-qemu/DONE" ]
