@@ -257,6 +257,13 @@ static int judge(struct tb_ctx *ctx, const struct fileserver_params *p,
 		tb_fail(ctx, "dbench: %s", why);
 		return -1;
 	}
+	if (why[0]) {
+		char *msg = tb_strdupf("fileserver: dbench: %s\n", why);
+
+		if (msg)
+			tb_write_all(1, msg, strlen(msg));
+		free(msg);
+	}
 	tb_report(ctx, "throughput", o->mbps, "MB/s", TB_HIGHER);
 	tb_report(ctx, "ops", (double)o->ops / phase, "op/s", TB_HIGHER);
 	tb_report(ctx, "max_latency", o->max_latency_ms, "ms", TB_LOWER);

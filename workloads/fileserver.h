@@ -48,7 +48,9 @@ void fs_out_init(struct fs_out *o);
  * the once-a-second progress lines. */
 int fs_out_line(struct fs_out *o, const char *line, uint64_t now_ns);
 /* The length of dbench's timed phase in seconds, over which its operation
- * counts and throughput are taken, or -1 with the reason in why.
+ * counts and throughput are taken, or -1 with the reason in why (a note
+ * in why, and dbench's printed figure, when the lines' arrival times do
+ * not agree with it).
  * dbench ticks once a second (alarm(1) re-armed by the handler): with a
  * warm-up it restarts its clock at a silent tick, prints one "execute"
  * line per tick, and stops at the tick that prints the first "cleanup"
