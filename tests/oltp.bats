@@ -88,7 +88,11 @@ db() {
 	[ "$(jq -r .status "$R"/runs/*/summary.json)" = ok ]
 	run -0 jq -sr '[.[].metric] | sort | join(",")' \
 		"$R"/runs/*/samples.jsonl
-	[ "$output" = "committed,cpu_time,k_sum,latency_p95,peak_rss,qps,retries,seconds,tps" ]
+	[ "$output" = "committed,cpu_time,latency_p95,peak_rss,qps,retries,seconds,tps" ]
+	# counters are information, not performance
+	run -0 jq -sr 'map(select(.metric == "committed" or .metric == "retries") |
+		.better | tostring) | unique | join(",")' "$R"/runs/*/samples.jsonl
+	[ "$output" = null ]
 	[ "$(metric committed)" = 200 ]
 	[ "$(metric retries)" = 0 ]
 	# 14 reads and 5 writes per transaction, as sysbench 0.4 counts them
@@ -99,6 +103,16 @@ db() {
 	[ "$output" = true ]
 }
 
+@test "cpu_time covers the transactions, not the database build" {
+	# 200000 rows take seconds of CPU to insert and index (setup); 20
+	# transactions take milliseconds
+	profile big table-size=200000 transactions=20
+	run -0 tb_run big
+	s=$(metric seconds) c=$(metric cpu_time)
+	jq -en --argjson s "$s" --argjson c "$c" --argjson n "$(nproc)" \
+		'$c <= $s * $n + 0.05'
+}
+
 @test "two threads: ok, and the table is consistent" {
 	profile t2 threads=2 transactions=300
 	run -0 tb_run t2
@@ -106,7 +120,10 @@ db() {
 	[ "$(metric committed)" = 300 ]
 	[ "$(db 'PRAGMA integrity_check')" = ok ]
 	[ "$(db 'SELECT COUNT(*) FROM sbtest')" = 1000 ]
-	[ "$(db 'SELECT SUM(k) FROM sbtest')" = "$(metric k_sum)" ]
+	# each transaction adds 1 to two rows' k, then one of them is reset
+	k=$(db 'SELECT SUM(k) FROM sbtest')
+	[ "$k" -gt 0 ]
+	[ "$k" -le 600 ]
 }
 
 @test "rollback journal, two threads, no sync: ok" {
@@ -115,7 +132,9 @@ db() {
 	[ "$(jq -r .status "$R"/runs/*/summary.json)" = ok ]
 	[ "$(metric committed)" = 200 ]
 	[ "$(db 'PRAGMA journal_mode')" = delete ]
-	[ "$(db 'SELECT SUM(k) FROM sbtest')" = "$(metric k_sum)" ]
+	k=$(db 'SELECT SUM(k) FROM sbtest')
+	[ "$k" -gt 0 ]
+	[ "$k" -le 400 ]
 }
 
 # The workload checks its table after the run; here Debian's sqlite3
@@ -127,7 +146,7 @@ db() {
 	profile v script="$sql"
 	run -0 tb_run v
 	[ "$(metric committed)" = 200 ]
-	k=$(metric k_sum)
+	k=$(db 'SELECT SUM(k) FROM sbtest')
 	[ "$k" -gt 0 ]
 	[ "$k" -le 400 ]
 	[ "$(db 'PRAGMA integrity_check')" = ok ]
