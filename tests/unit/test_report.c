@@ -61,6 +61,36 @@ static void test_reasons(struct tap *t, struct tb_ctx *ctx, int rfd)
 	       !strcmp(m.reason, "no network here"), "skip round-trip");
 }
 
+static void test_info_derived_phase(struct tap *t, struct tb_ctx *ctx,
+				    int rfd)
+{
+	struct tb_report_msg m;
+	char buf[1024];
+
+	tb_report(ctx, "ratio", 3.5, "x", TB_INFO);
+	drain(rfd, buf, sizeof(buf));
+	tap_str(t, buf, "R\tratio\t3.5\tx\tinfo\n", "info on the wire");
+	tap_ok(t, tb_report_parse(buf, &m) == 0 && m.better == TB_INFO,
+	       "info parsed back");
+	tap_ok(t, tb_derived(ctx, "jobs", 32) == 0, "tb_derived");
+	drain(rfd, buf, sizeof(buf));
+	tap_str(t, buf, "D\tjobs\t32\n", "derived on the wire");
+	tap_ok(t, tb_report_parse(buf, &m) == 0 && m.kind == 'D' &&
+	       !strcmp(m.metric, "jobs") && m.value == 32, "derived parsed");
+	tap_ok(t, tb_report_phase(ctx, 1500000000ULL, 0.25, 2048) == 0,
+	       "phase line");
+	drain(rfd, buf, sizeof(buf));
+	tap_str(t, buf, "P\t1500000000\t0.25\t2048\n", "phase on the wire");
+	tap_ok(t, tb_report_parse(buf, &m) == 0 && m.kind == 'P' &&
+	       m.ns == 1500000000ULL && m.value == 0.25 && m.rss_kib == 2048,
+	       "phase parsed");
+	tap_ok(t, tb_report_parse("P\t1\t-1\t5\n", &m) == -1 &&
+	       tb_report_parse("P\t1\t1\n", &m) == -1 &&
+	       tb_report_parse("D\t\t1\n", &m) == -1 &&
+	       tb_report_parse("D\tj\tx\n", &m) == -1,
+	       "bad phase and derived lines rejected");
+}
+
 static void test_malformed(struct tap *t)
 {
 	static const char *const bad[] = {
@@ -105,6 +135,7 @@ int main(void)
 	ctx.report_fd = fds[1];
 	test_result(&t, &ctx, fds[0]);
 	test_reasons(&t, &ctx, fds[0]);
+	test_info_derived_phase(&t, &ctx, fds[0]);
 	test_malformed(&t);
 	close(fds[0]);
 	close(fds[1]);
