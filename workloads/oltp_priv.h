@@ -22,6 +22,7 @@
 #define OLTP_PRIV_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "sqlite3.h"
@@ -113,14 +114,19 @@ int oltp_db_verify(const char *path, const struct oltp_params *p,
 /* oltp_txn.c: the timed part. */
 #define OLTP_HIST (64 + 58 * 32)	/* latency buckets, about 3% wide */
 
+/* Shared by the workers.  No mutex of ours is held across an SQLite call:
+ * claim() is one atomic add, and the model is updated under SQLite's own
+ * write lock (see oltp_txn.c). */
 struct oltp_run {
 	const struct oltp_params *p;
 	uint64_t txn_seed;
-	uint64_t deadline;		/* tb_now_ns() limit; 0 = none */
-	pthread_mutex_t lock;		/* guards the fields below */
-	uint64_t next;			/* next transaction number */
-	int stop;			/* a worker failed */
-	struct oltp_model model;	/* applied at COMMIT, in order */
+	uint64_t deadline;		/* tb_now_ns() limit; 0 = none; set
+					 * before the threads start */
+	_Atomic uint64_t next;		/* next transaction number */
+	atomic_int stop;		/* a worker failed */
+	pthread_mutex_t lock;		/* the model's memory, never held
+					 * across an SQLite call */
+	struct oltp_model model;	/* in commit order */
 };
 
 struct oltp_worker {

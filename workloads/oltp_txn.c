@@ -9,9 +9,24 @@
  * this one started reading) is rolled back and run again from the start,
  * counted in `retries`; the retry starts with BEGIN IMMEDIATE, which waits
  * for the write lock (busy_timeout), so that it cannot be overtaken again.
- * COMMIT and the update of the model (what the table must hold in the end)
- * happen under one mutex, so the model sees the commits in their order.
+ *
+ * Only SQLite's locking serialises the threads.  The model (what the table
+ * must hold in the end) must see the transactions in commit order: a
+ * delete and insert of a row resets its k.  A connection holds SQLite's
+ * write lock (WAL: the WAL write lock; rollback journal: RESERVED, then
+ * EXCLUSIVE) from its first successful write statement until its COMMIT or
+ * ROLLBACK ends, and no other connection can write or commit meanwhile.
+ * So the transaction is applied to the model after its last write and
+ * before COMMIT, keeping the old values it overwrote; COMMIT runs with no
+ * mutex of ours held; if COMMIT fails, the model is put back before the
+ * ROLLBACK, still under SQLite's lock.  The mutex around the model's few
+ * loads and stores is never contended (SQLite's lock already excludes
+ * the other writers); it orders them in C11's memory model without relying
+ * on how SQLite implements its locks.  The transaction counter and the stop
+ * flag are atomics: claiming a transaction never waits for another
+ * thread's COMMIT (or its fdatasync).
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include "oltp_priv.h"
@@ -80,15 +95,55 @@ static int run_upd_c(struct oltp_worker *w, const char *c, uint32_t id)
 	return run_st(w, OLTP_ST_UPD_C);
 }
 
+/* What model_apply() overwrote: k of upd_k and del, reinserted of del. */
+struct model_undo {
+	uint32_t k_upd, k_del;
+	uint8_t reinserted_del;
+};
+
+/* Called with SQLite's write lock held, after the transaction's writes. */
+static void model_apply(struct oltp_run *r, const struct oltp_txn *t,
+			struct model_undo *u)
+{
+	struct oltp_model *m = &r->model;
+
+	pthread_mutex_lock(&r->lock);
+	u->k_upd = m->k[t->upd_k - 1];
+	u->k_del = m->k[t->del - 1];
+	u->reinserted_del = m->reinserted[t->del - 1];
+	oltp_model_commit(m, t);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* Still under SQLite's write lock: the COMMIT failed, before ROLLBACK.
+ * upd_k may be del: both old k are then the same value. */
+static void model_undo(struct oltp_run *r, const struct oltp_txn *t,
+		       const struct model_undo *u)
+{
+	struct oltp_model *m = &r->model;
+
+	pthread_mutex_lock(&r->lock);
+	m->reinserted[t->del - 1] = u->reinserted_del;
+	m->k[t->del - 1] = u->k_del;
+	m->k[t->upd_k - 1] = u->k_upd;
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* COMMIT with no mutex of ours held: while it waits for its fdatasync the
+ * other threads claim and read, and (WAL) while its automatic checkpoint
+ * runs after the commit they commit too.  A COMMIT that fails with
+ * SQLITE_BUSY keeps the transaction and its lock; an error after which
+ * SQLite rolls back by itself (I/O error, disk full) ends the run, whose
+ * model is then never checked. */
 static int commit(struct oltp_worker *w, const struct oltp_txn *t)
 {
+	struct model_undo u;
 	int rc;
 
-	pthread_mutex_lock(&w->run->lock);
+	model_apply(w->run, t, &u);
 	rc = run_st(w, OLTP_ST_COMMIT);
-	if (rc == SQLITE_OK)
-		oltp_model_commit(&w->run->model, t);
-	pthread_mutex_unlock(&w->run->lock);
+	if (rc != SQLITE_OK)
+		model_undo(w->run, t, &u);
 	return rc;
 }
 
@@ -143,18 +198,15 @@ static int txn_exec(struct oltp_worker *w, const struct oltp_txn *t,
 	return -1;
 }
 
-/* The next transaction number, or 0 when there is none left. */
+/* The next transaction number in *no; 0 when there is none left.  Each
+ * number is taken once; the counter may run past `transactions`. */
 static int claim(struct oltp_run *r, uint64_t *no)
 {
-	int ok;
-
-	pthread_mutex_lock(&r->lock);
-	ok = !r->stop && r->next < (uint64_t)r->p->transactions &&
-	     (!r->deadline || tb_now_ns() < r->deadline);
-	if (ok)
-		*no = r->next++;
-	pthread_mutex_unlock(&r->lock);
-	return ok;
+	if (atomic_load(&r->stop) ||
+	    (r->deadline && tb_now_ns() >= r->deadline))
+		return 0;
+	*no = atomic_fetch_add(&r->next, 1);
+	return *no < (uint64_t)r->p->transactions;
 }
 
 void *oltp_worker_main(void *arg)
@@ -169,9 +221,7 @@ void *oltp_worker_main(void *arg)
 		t0 = tb_now_ns();
 		if (txn_exec(w, &t, no) < 0) {
 			w->failed = 1;
-			pthread_mutex_lock(&r->lock);
-			r->stop = 1;
-			pthread_mutex_unlock(&r->lock);
+			atomic_store(&r->stop, 1);
 			break;
 		}
 		oltp_hist_add(w->hist, tb_now_ns() - t0);
