@@ -212,6 +212,62 @@ spy_bindir() {
 	[[ "$output" == "failed $B/tools/bzip2 -dc $LOCK: exit status 2" ]]
 }
 
+# payload_tar BLOCKING: the payload as a ustar archive on stdout, with
+# BLOCKING 512-byte blocks per record (tar -b)
+payload_tar() {
+	tar -C "$B/lib" --format=ustar -b "$1" --exclude=.stamp -cf - \
+		twinbench-cc twinbench-build
+}
+
+# Issue 7 item 9: the unpacker stopped at tar's end-of-archive marker and
+# closed the pipe while bzip2 was still writing the record padding; bzip2
+# died of SIGPIPE and the run failed, in 2 of 11 boots.  With 1 MiB
+# records the padding is far larger than a pipe buffer: a reader that
+# stops at the marker makes bzip2 die of SIGPIPE every time.
+@test "archive with 1 MiB tar records: read to its end, bzip2 is not killed" {
+	local a=$BATS_TEST_TMPDIR/big.tar.bz2 s=$BATS_TEST_TMPDIR/scratch t
+	local pad
+	payload_tar 2048 >"$BATS_TEST_TMPDIR/big.tar"
+	# the zeros after the marker: more than 4 pipe buffers (13 with
+	# the payload of e2fsprogs 1.47.0)
+	pad=$(($(stat -c %s "$BATS_TEST_TMPDIR/big.tar") -
+		$(tar -tvf "$BATS_TEST_TMPDIR/big.tar" -R | tail -1 |
+		awk '{ sub(/:$/, "", $2); print $2 * 512 }')))
+	[ "$pad" -gt $((4 * 65536)) ]
+	"$B/tools/bzip2" -1 <"$BATS_TEST_TMPDIR/big.tar" >"$a"
+	profile '[b]' 'workload = build' 'files = 2' "archive = $a"
+	tb_run "$B/tools" --scratch "$s" --keep-scratch
+	[ "$status" -eq 0 ] || { echo "$output" >&2; return 1; }
+	[ "$(cat "$RUN/DONE")" = ok ]
+	[ "$(metric files)" = 2 ]
+	for t in twinbench-cc twinbench-build; do
+		diff -r -x .stamp "$B/lib/$t" "$s/b/build-payload/$t"
+	done
+}
+
+@test "data after the end-of-archive marker fails the run, naming the archive" {
+	local a=$BATS_TEST_TMPDIR/junk.tar.bz2 w want
+	want="failed $a: data after the tar end-of-archive marker, not zero"
+	want+=" padding"
+	# at the end of 1 MiB of padding (bzip2 has written everything), and
+	# right after the marker of the default 10 KiB records: a second
+	# archive appended (the reader stops while bzip2 still writes)
+	for w in 2048 20; do
+		rm -rf "$R"
+		{
+			payload_tar "$w"
+			if [ "$w" = 20 ]; then payload_tar 20
+			else echo junk; fi
+		} | "$B/tools/bzip2" -1 >"$a"
+		profile '[b]' 'workload = build' 'files = 1' "archive = $a"
+		tb_run "$B/tools"
+		[ "$status" -ne 0 ]
+		run -0 jq -r '.instances[0] | "\(.status) \(.reason)"' \
+			"$RUN/summary.json"
+		[ "$output" = "$want" ]
+	done
+}
+
 @test "a compile error fails the run with the compiler's message" {
 	local t=$BATS_TEST_TMPDIR/bad f
 	cp -R "$TREE" "$t"

@@ -39,17 +39,24 @@ static int resolve(struct tb_ctx *ctx, const char *p, int given, char **out)
 	return tb_fail(ctx, "%s: %s", p, strerror(errno)), -1;
 }
 
+/* SIGPIPE as default: if the reader stops early, bzip2 dies of it (and
+ * unpack_into() reports the reader's error, not bzip2's). */
 static void exec_bzip2(const char *bz, const char *archive, int pfd[2])
 {
 	close(pfd[0]);
+	signal(SIGPIPE, SIG_DFL);
 	if (dup2(pfd[1], 1) < 0)
 		_exit(126);
 	execl(bz, bz, "-dc", archive, (char *)NULL);
 	_exit(127);
 }
 
-/* bzip2 -dc archive | untar into dir.  A broken archive is bzip2's error;
- * a bad tar member ours (bzip2 then dies of SIGPIPE). */
+/* bzip2 -dc archive | untar into dir.  The reader reads to the end of the
+ * stream on success, so bzip2 has written everything and checked the CRC
+ * of every block: a bzip2 failure then is a broken archive.  When the
+ * reader fails (a bad member, data after the end-of-archive marker) it
+ * stops early, bzip2 may die of SIGPIPE, and the reader's error is the
+ * one reported. */
 static int unpack_into(struct tb_ctx *ctx, const char *archive,
 		       const char *dir)
 {
@@ -57,7 +64,9 @@ static int unpack_into(struct tb_ctx *ctx, const char *archive,
 	int pfd[2], st = 0, rc;
 	pid_t pid;
 
-	if (!bz || pipe(pfd) < 0)
+	if (!bz)
+		return tb_fail(ctx, "out of memory"), -1;
+	if (pipe(pfd) < 0)
 		return free(bz), tb_fail(ctx, "pipe: %s", strerror(errno)), -1;
 	if ((pid = fork()) == 0)
 		exec_bzip2(bz, archive, pfd);
@@ -72,6 +81,9 @@ static int unpack_into(struct tb_ctx *ctx, const char *archive,
 			      WIFEXITED(st) ? "exit status" : "signal",
 			      WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st)),
 		      -1);
+	else if (rc == -EBADMSG && !where)
+		rc = (tb_fail(ctx, "%s: data after the tar end-of-archive "
+			      "marker, not zero padding", archive), -1);
 	else if (rc)
 		rc = (tb_fail(ctx, "%s: unpacking to %s: %s", archive,
 			      where ? where : dir, strerror(-rc)), -1);

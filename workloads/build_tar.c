@@ -3,7 +3,12 @@
  * image-builder/tool-tcc.mk with GNU tar --format=ustar).  Anything else in
  * the archive (links, devices, GNU or pax extensions), an absolute name or
  * a ".." component is an error: the archive is ours, and nothing may land
- * outside the destination.
+ * outside the destination.  The input is read to its end: after tar's
+ * end-of-archive marker only zero padding (the rest of the last record,
+ * up to a whole record of the blocking factor) may follow, anything else
+ * is -EBADMSG.  Reading it all matters when the archive comes through a
+ * pipe: a reader that stopped at the marker would close the pipe while
+ * bzip2 still writes the padding, and bzip2 would die of SIGPIPE.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -146,11 +151,30 @@ static int tar_member(int fd, const char *dir, char **where)
 	return rc;
 }
 
+/* The rest of the input after the end-of-archive marker, to its end: 0 if
+ * it is all zeros, -EBADMSG if not, or -errno. */
+static int tar_trailer(int fd)
+{
+	unsigned char buf[TAR_BLOCK * 16];
+	ssize_t r, i;
+
+	for (;;) {
+		r = read(fd, buf, sizeof(buf));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r < 0 ? -errno : 0;
+		for (i = 0; i < r; i++)
+			if (buf[i])
+				return -EBADMSG;
+	}
+}
+
 int bfs_untar(int fd, const char *dir, char **where)
 {
 	int rc;
 
 	while ((rc = tar_member(fd, dir, where)) == 0)
 		;
-	return rc == 1 ? 0 : rc;
+	return rc == 1 ? tar_trailer(fd) : rc;
 }
