@@ -140,13 +140,29 @@ spy_bindir() {
 	[ "$(cat "$RUN/DONE")" = ok ]
 	[ "$(metric files)" = 20 ]
 	[ "$(cat "$s/objects")" = 20 ]
-	[ "$(metric jobs)" = 2 ]
+	# jobs = 2 is pinned: nothing derived from the machine
+	run -0 jq -s 'map(select(has("derived"))) | length' "$RUN/samples.jsonl"
+	[ "$output" = 0 ]
 	run -0 readelf -h "$s/sample.o"
 	[[ "$output" == *"REL (Relocatable file)"* ]]
 	# seconds and files_per_s agree
 	run -0 jq -e -s 'map({(.metric): .value}) | add |
 		.seconds > 0 and ((.files / .seconds) - .files_per_s | fabs) <
 		0.01 * .files_per_s' "$RUN/samples.jsonl"
+}
+
+@test "jobs = 0 is recorded as derived from the machine in every record" {
+	local s=$BATS_TEST_TMPDIR/spy
+	spy_bindir "$s"
+	profile '[b]' 'workload = build' 'files = 4' 'jobs = 0'
+	tb_run "$s/bin"
+	[ "$status" -eq 0 ]
+	run -0 jq -sr 'map(.derived.jobs | tostring) | unique | join(",")' \
+		"$RUN/samples.jsonl"
+	[ "$output" = "$(nproc)" ]
+	# and files is information, not performance
+	run -0 jq -r 'select(.metric == "files") | .better' "$RUN/samples.jsonl"
+	[ "$output" = null ]
 }
 
 @test "container mode, every object with link=yes, jobs=2 (time in the TAP)" {
