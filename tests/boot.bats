@@ -105,7 +105,7 @@ rdump() {
 	[ ! -s "$r/samples.jsonl" ]
 	run jq -r '.profile.source' "$r/manifest.json"
 	[[ "$output" == *BENCHBOOT* ]]
-	! grep -q 'TWINBENCH {' "$BATS_FILE_TMPDIR/r3.log"
+	run -1 grep -q 'TWINBENCH {' "$BATS_FILE_TMPDIR/r3.log"
 }
 
 @test "smoke completes in a 101 MiB VM (the 2008 study's 32-VM size)" {

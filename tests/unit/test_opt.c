@@ -141,12 +141,91 @@ static void test_others(struct tap *t, struct params *p)
 	       tb_parse_size("4X", &p->size) == -1, "tb_parse_size");
 }
 
-static void test_json_help(struct tap *t, struct params *p)
+/* The help table of tab, columns squeezed to one space: name, type, range,
+ * default, description. */
+static const char *const help_want[] = {
+	"option type range default description",
+	"size size 0..16T 433M bytes",
+	"level int 1..9 9 compression level",
+	"count int any - unbounded",
+	"ratio number 0.5..2 1.5 a ratio",
+	"flag bool yes|no yes a switch",
+	"mode choice copy|zero zero what to do",
+	"name text <128 bytes x a label",
+	"bs size 512..64M 1M block size",
+	NULL,
+};
+
+/* Read fd to its end into buf (NUL-terminated); bytes read or -1. */
+static ssize_t read_all(int fd, char *buf, size_t len)
+{
+	size_t used = 0;
+	ssize_t n;
+
+	while (used < len - 1 &&
+	       (n = read(fd, buf + used, len - 1 - used)) > 0)
+		used += (size_t)n;
+	buf[used] = '\0';
+	return n < 0 ? -1 : (ssize_t)used;
+}
+
+/* Squeeze runs of spaces in s to one and drop leading ones, in place. */
+static void squeeze(char *s)
+{
+	char *w = s;
+	const char *r;
+
+	for (r = s; *r; r++)
+		if (*r != ' ' || (w > s && w[-1] != ' '))
+			*w++ = *r;
+	*w = '\0';
+}
+
+/* Check help line i against help_want[i]; its description must start in
+ * column *col (set by the heading, line 0).  Returns 0 if misaligned. */
+static int help_line(struct tap *t, int i, const char *l, int *col)
+{
+	const char *d = i ? tab[i - 1].help : "description";
+	char line[256], desc[32];
+	int c = (int)strlen(l) - (int)strlen(d);
+
+	printf("# %s\n", l);
+	snprintf(line, sizeof(line), "%s", l);
+	squeeze(line);
+	snprintf(desc, sizeof(desc), "help line %d", i + 1);
+	tap_str(t, line, help_want[i], desc);
+	if (i == 0)
+		*col = c;
+	return c == *col && c > 0 && strcmp(l + c, d) == 0;
+}
+
+static void test_help(struct tap *t)
+{
+	char buf[4096], *l, *save;
+	int fds[2], i, col = 0, aligned = 1;
+
+	if (pipe(fds)) {
+		tap_ok(t, 0, "pipe for help");
+		return;
+	}
+	tb_opt_help(tab, fds[1]);
+	close(fds[1]);
+	tap_ok(t, read_all(fds[0], buf, sizeof(buf)) > 0, "help printed");
+	close(fds[0]);
+	printf("# help:\n");
+	l = strtok_r(buf, "\n", &save);
+	for (i = 0; l && help_want[i]; i++) {
+		aligned &= help_line(t, i, l, &col);
+		l = strtok_r(NULL, "\n", &save);
+	}
+	tap_ok(t, i == 9 && !l, "a heading and one line per option, no more");
+	tap_ok(t, aligned, "the description column is aligned");
+}
+
+static void test_json(struct tap *t, struct params *p)
 {
 	struct tb_json j;
-	char err[256], buf[4096];
-	int fds[2];
-	ssize_t n;
+	char err[256];
 
 	tap_ok(t, tb_opt_defaults(tab, p, err, sizeof(err)) == 0,
 	       "defaults apply");
@@ -156,19 +235,6 @@ static void test_json_help(struct tap *t, struct params *p)
 		"\"ratio\":1.5,\"flag\":true,\"mode\":\"zero\",\"name\":\"x\","
 		"\"bs\":1048576}", "params JSON");
 	tb_json_free(&j);
-	if (pipe(fds)) {
-		tap_ok(t, 0, "pipe for help");
-		return;
-	}
-	tb_opt_help(tab, fds[1]);
-	close(fds[1]);
-	n = read(fds[0], buf, sizeof(buf) - 1);
-	close(fds[0]);
-	buf[n > 0 ? n : 0] = '\0';
-	printf("# help:\n");
-	for (char *l = strtok(buf, "\n"); l; l = strtok(NULL, "\n"))
-		printf("# %s\n", l);
-	tap_ok(t, n > 0, "help printed");
 }
 
 int main(void)
@@ -180,6 +246,7 @@ int main(void)
 	test_sizes(&t, &p);
 	test_numbers(&t, &p);
 	test_others(&t, &p);
-	test_json_help(&t, &p);
+	test_json(&t, &p);
+	test_help(&t);
 	return tap_done(&t);
 }
