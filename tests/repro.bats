@@ -1,32 +1,54 @@
 #!/usr/bin/env bats
-# Reproducibility (DESIGN section 3): two builds of the same tree, in
+# Reproducibility (DESIGN section 3): two builds of the same commit, in
 # different directories and at different times, give byte-identical
 # artefacts.  Slow: two full builds (the pinned inputs are shared).
+#
+# Each build is of its own git clone of the committed HEAD, with nothing
+# passed for SOURCE_DATE_EPOCH or VERSION: the Makefile's defaults (the
+# commit time from `git log -1 --format=%ct`, `git describe --always
+# --dirty`) are computed from each clone's own history and compared too.
+# Uncommitted changes in the working tree are therefore not in these builds:
+# this tests a commit, as a release would be built.
 bats_require_minimum_version 1.5.0
 load helper
 
 setup_file() {
 	make_quiet source
 	local t=$BATS_FILE_TMPDIR
-	export SDE VER
-	SDE=$(git -C "$REPO" log -1 --format=%ct 2>/dev/null || echo 1700000000)
-	VER=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo test)
-	for d in one/src two/deeper/src; do
-		mkdir -p "$t/$d"
-		(cd "$REPO" && git ls-files -co --exclude-standard -z |
-			xargs -0 cp --parents -t "$t/$d")
-	done
-	build "$t/one/src" "$t/one/out"
+	mkdir -p "$t/one" "$t/two/deeper"
+	git clone -q "$REPO" "$t/one/src"
+	# the second from the first: the same commit even if $REPO moves on
+	git clone -q "$t/one/src" "$t/two/deeper/src"
+	build "$t/one/src" "$t/one/out" guest host formats
 	sleep 2	# FAT keeps time stamps in 2 s steps: make the clocks differ
-	build "$t/two/deeper/src" "$t/two/out"
+	build "$t/two/deeper/src" "$t/two/out" guest host formats
 }
 
+# build SRC OUT TARGET...: make in SRC with the defaults a fresh shell has
+# (make test exports SOURCE_DATE_EPOCH; the outer make's flags stay out too)
 build() {
-	make -C "$1" O="$2" DL_DIR="$REPO/dl" SOURCE_DATE_EPOCH="$SDE" \
-		VERSION="$VER" guest host formats > "$2.log" 2>&1 || {
-		cat "$2.log" >&2
+	local src=$1 out=$2
+	shift 2
+	env -u SOURCE_DATE_EPOCH -u VERSION -u MAKEFLAGS -u MAKELEVEL \
+		make -C "$src" O="$out" DL_DIR="$REPO/dl" "$@" \
+		> "$out.log" 2>&1 || {
+		cat "$out.log" >&2
 		return 1
 	}
+}
+
+@test "each build takes its version and date from its clone's history" {
+	local t=$BATS_FILE_TMPDIR d ver sde
+	ver=$(git -C "$t/one/src" describe --always --dirty)
+	sde=$(git -C "$t/one/src" log -1 --format=%ct)
+	[[ "$ver" != *-dirty ]]
+	[ "$sde" -gt 0 ]
+	[ "$(git -C "$t/two/deeper/src" describe --always --dirty)" = "$ver" ]
+	for d in one/out/guest one/out/host two/out/guest two/out/host; do
+		run jq -r '.twinbench + " " + (.source_date_epoch | tostring)' \
+			"$t/$d/manifest.json"
+		[ "$output" = "$ver $sde" ]
+	done
 }
 
 @test "two builds in different directories give identical artefacts" {
@@ -55,13 +77,10 @@ build() {
 }
 
 @test "twinbench.iso, pxe/ and results-disk.img are identical too" {
-	local t=$BATS_FILE_TMPDIR d
+	local t=$BATS_FILE_TMPDIR
 	cmp "$t/one/out/guest/twinbench.iso" "$t/two/out/guest/twinbench.iso"
 	diff -r "$t/one/out/guest/pxe" "$t/two/out/guest/pxe"
-	for d in one/src two/deeper/src; do
-		make -C "$t/$d" O="$t/${d%%/*}/out" DL_DIR="$REPO/dl" \
-			SOURCE_DATE_EPOCH="$SDE" VERSION="$VER" results-disk \
-			> /dev/null
-	done
+	build "$t/one/src" "$t/one/out" results-disk
+	build "$t/two/deeper/src" "$t/two/out" results-disk
 	cmp "$t/one/out/results-disk.img" "$t/two/out/results-disk.img"
 }
