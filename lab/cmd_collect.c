@@ -1,15 +1,24 @@
 /* cmd_collect.c - `twinbench collect IMAGE DESTDIR`.
  *
  * Every runs/<id>/ of the image's BENCHRES partition is dumped into a
- * temporary directory inside DESTDIR and then renamed into place, so a run
- * appears in DESTDIR whole or not at all.  Nothing is ever overwritten: a
- * run already in DESTDIR with identical content is skipped, one that
- * differs is an error and stays as it was.
+ * temporary directory and then renamed into DESTDIR, so a run appears
+ * there whole or not at all.  Nothing is ever overwritten: a run already
+ * in DESTDIR with identical content is skipped, one that differs is an
+ * error and stays as it was.  DESTDIR is made only once the runs are out
+ * of the image: a collect that cannot read the image leaves it alone.
+ *
+ * IMAGE may be in any format qemu-img reads (diskfmt.c): a raw one is read
+ * as it is; a qcow2, vmdk, vdi or vhdx through a raw copy in a private
+ * directory under $TMPDIR, removed at the end whatever happened.  While
+ * the copy exists SIGINT and SIGQUIT are ignored: a ^C stops the qemu-img
+ * or debugfs in flight (children get the default action back, proc.c),
+ * which fails the collect, and the copy is removed.
  */
 #include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,7 +100,7 @@ static int collect(struct collect_ctx *c, const struct img_part *res)
 	char *tmp = NULL, *errtext = NULL, *runs;
 	int n;
 
-	n = col_extract(c->image, res, "/runs", NULL, &tmp, &errtext);
+	n = col_extract(c->from.image, res, "/runs", NULL, &tmp, &errtext);
 	if (n) {
 		warnx("%s: BENCHRES: debugfs failed: %s", c->image,
 		      errtext ? errtext : strerror(-n));
@@ -99,9 +108,12 @@ static int collect(struct collect_ctx *c, const struct img_part *res)
 		return LAB_EXIT_FAIL;
 	}
 	runs = fs_join(tmp, "runs");
-	n = runs ? install_all(c, runs) : -ENOMEM;
-	if (n < 0) {
-		warnx("%s: %s", runs ? runs : c->dest, strerror(-n));
+	n = runs ? tb_mkdir_p(c->dest, 0755) : -ENOMEM;
+	if (n) {
+		warnx("%s: %s", c->dest, strerror(-n));
+		c->failed = 1;
+	} else if ((n = install_all(c, runs)) < 0) {
+		warnx("%s: %s", runs, strerror(-n));
 		c->failed = 1;
 	} else if (n == 0) {
 		printf("no runs on %s\n", c->image);
@@ -113,6 +125,74 @@ static int collect(struct collect_ctx *c, const struct img_part *res)
 	return c->failed ? LAB_EXIT_FAIL : LAB_EXIT_OK;
 }
 
+/* BENCHRES on d->raw; 0 or -1 (reported, naming the user's image). */
+static int find_res(const char *image, const struct dfmt_img *d,
+		    struct img_part *res)
+{
+	int e = img_find(d->raw, "BENCHRES", IMG_FS_EXT4, res);
+
+	if (!e)
+		return 0;
+	if (e == -EINVAL || e == -ERANGE || e == -ENXIO || d->copy)
+		warnx("%s: BENCHRES: %s", image, img_strerror(e));
+	else
+		warnx("%s: %s", image, strerror(-e));
+	if (!d->format)
+		warnx("%s was read as a raw image: qemu-img (package "
+		      "qemu-utils) is not installed", image);
+	else if (e == -EINVAL && !d->copy)
+		warnx("%s: qemu-img info: raw (no header of qcow2, vmdk, vdi, "
+		      "vhdx or another format it reads)", image);
+	return -1;
+}
+
+/* BENCHRES of the raw image d->raw, then its runs. */
+static int collect_image(struct collect_ctx *c, const struct dfmt_img *d)
+{
+	struct img_part res;
+
+	if (find_res(c->image, d, &res))
+		return LAB_EXIT_FAIL;
+	c->from.image = d->raw;
+	c->from.res = &res;
+	return collect(c, &res);
+}
+
+static void fmt_failed(const char *image, const struct dfmt_img *d, int e)
+{
+	if (d->failed)
+		warnx("%s: %s: %s", image, d->failed,
+		      d->said ? d->said : strerror(-e));
+	else
+		warnx("%s: %s", image, strerror(-e));
+}
+
+/* A non-raw image: through a raw copy, removed whatever happens. */
+static int collect_copy(struct collect_ctx *c, struct dfmt_img *d)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, oint, oquit;
+	int r = LAB_EXIT_FAIL, e;
+
+	warnx("%s: %s image, read through a temporary raw copy", c->image,
+	      d->format);
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &oint);
+	sigaction(SIGQUIT, &ign, &oquit);
+	e = dfmt_convert(c->image, d);
+	if (e)
+		fmt_failed(c->image, d, e);
+	else
+		r = collect_image(c, d);
+	e = dfmt_remove(d);
+	if (e) {
+		warnx("%s: cannot remove: %s", d->dir, strerror(-e));
+		r = LAB_EXIT_FAIL;
+	}
+	sigaction(SIGINT, &oint, NULL);
+	sigaction(SIGQUIT, &oquit, NULL);
+	return r;
+}
+
 static const struct option collect_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -121,8 +201,8 @@ static const struct option collect_opts[] = {
 int cmd_collect(int argc, char **argv)
 {
 	struct collect_ctx c = { 0 };
-	struct img_part res;
-	int opt, e;
+	struct dfmt_img d;
+	int opt, r;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:h", collect_opts,
@@ -136,14 +216,15 @@ int cmd_collect(int argc, char **argv)
 		return lab_usage_error("collect", "needs IMAGE and DESTDIR");
 	c.image = argv[optind];
 	c.dest = argv[optind + 1];
-	if (lab_find_part(c.image, "BENCHRES", IMG_FS_EXT4, &res))
-		return LAB_EXIT_FAIL;
-	c.from.image = c.image;
-	c.from.res = &res;
-	e = tb_mkdir_p(c.dest, 0755);
-	if (e) {
-		warnx("%s: %s", c.dest, strerror(-e));
-		return LAB_EXIT_FAIL;
+	r = dfmt_detect(c.image, &d);
+	if (r) {
+		fmt_failed(c.image, &d, r);
+		r = LAB_EXIT_FAIL;
+	} else if (d.format && strcmp(d.format, "raw")) {
+		r = collect_copy(&c, &d);
+	} else {
+		r = collect_image(&c, &d);
 	}
-	return collect(&c, &res);
+	dfmt_free(&d);
+	return r;
 }

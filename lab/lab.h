@@ -143,6 +143,26 @@ int col_install(const struct col_src *from, const char *src, const char *id,
 		const char *dest, char **errtext);
 int col_is_done(const char *rundir);
 
+/* diskfmt.c - an image in any format qemu-img reads, read as raw: the
+ * image itself when it is raw, else a converted copy under $TMPDIR. */
+struct dfmt_img {
+	char *format;		/* qemu-img's name ("raw", "vmdk", ...);
+				 * NULL: qemu-img is not installed */
+	const char *raw;	/* the raw image to read: the image or copy */
+	char *copy, *dir;	/* the copy and its private directory */
+	const char *failed;	/* the step that failed ("qemu-img check") */
+	char *said;		/* what qemu-img said about it (one line) */
+};
+/* The image's format (it is never written to).  0 or -errno; then
+ * d->failed names the step (NULL: the image cannot be opened). */
+int dfmt_detect(const char *image, struct dfmt_img *d);
+/* Check a non-raw image and convert it, sparse, into d->copy; then
+ * d->raw is the copy.  0 or -errno with d->failed. */
+int dfmt_convert(const char *image, struct dfmt_img *d);
+/* Remove the copy and its directory (d->dir); 0 or -errno. */
+int dfmt_remove(const struct dfmt_img *d);
+void dfmt_free(struct dfmt_img *d);
+
 /* table.c - rows of strings; plain text, CSV or Markdown. */
 enum table_fmt { TABLE_PLAIN, TABLE_CSV, TABLE_MARKDOWN };
 struct table;

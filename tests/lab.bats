@@ -4,11 +4,15 @@
 # a real disk image built here without root: an MBR made by sfdisk on a
 # regular file, p1 FAT32 BENCHBOOT (mkfs.fat + mtools), p2 ext4
 # BENCHSCRATCH and p3 ext4 BENCHRES (mke2fs -d from fixture runs).  BENCHRES
-# is deliberately not p2: partitions must be found by label.  Where `run`
+# is deliberately not p2: partitions must be found by label.  The same disk
+# in qcow2, vdi, vhdx and vmdk is made by the build's own converter
+# (image-builder/formats.sh), for collect through qemu-img.  Where `run`
 # would start QEMU, TWINBENCH_QEMU points at a stand-in script; real boots
 # are in boot.bats.
 bats_require_minimum_version 1.5.0
 load helper
+
+FORMATS="qcow2 vdi vhdx vmdk"	# what `make formats` makes
 
 setup_file() {
 	make_quiet lab
@@ -16,6 +20,11 @@ setup_file() {
 	mkdir -p "$FIX"
 	write_runs "$FIX/res"
 	make_disk "$FIX/disk.img" "$FIX/res"
+	local f
+	for f in $FORMATS; do
+		SEED=lab-bats bash "$REPO/image-builder/formats.sh" \
+			"$FIX/disk.img" "$f" "$FIX/disk.$f"
+	done
 }
 
 setup() {
@@ -253,7 +262,8 @@ fake_qemu() {
 	run -1 --separate-stderr "$LAB" collect "$BATS_TEST_TMPDIR/none.img" "$BATS_TEST_TMPDIR/r"
 	[ "$stderr" = "twinbench: $BATS_TEST_TMPDIR/none.img: No such file or directory" ]
 	run -1 --separate-stderr "$LAB" collect "$FIX/parts/res.img" "$BATS_TEST_TMPDIR/r"
-	[ "$stderr" = "twinbench: $FIX/parts/res.img: BENCHRES: no MBR partition table (not a disk image?)" ]
+	[ "$stderr" = "twinbench: $FIX/parts/res.img: BENCHRES: no MBR partition table (not a disk image?)
+twinbench: $FIX/parts/res.img: qemu-img info: raw (no header of qcow2, vmdk, vdi, vhdx or another format it reads)" ]
 	# relabel BENCHRES: nothing is taken by its number instead
 	tune2fs -L OTHER "$DISK?offset=$((100352 * 512))" >/dev/null 2>&1 ||
 		e2label "$DISK?offset=$((100352 * 512))" OTHER
@@ -285,6 +295,195 @@ fake_qemu() {
 	[ -z "$left" ]
 	[ "${lines[2]}" = "collected 0003-bare -> $dest/0003-bare (incomplete: no DONE)" ]
 	diff -r "$FIX/res/runs" "$dest" -x .counter
+	# the raw copy of a vmdk is in TMPDIR too
+	tmp=$(mktemp -d /dev/shm/twinbench-lab.XXXXXX)
+	TMPDIR=$tmp run -0 "$LAB" collect "$FIX/disk.vmdk" "$dest.vmdk"
+	left=$(ls -A "$tmp")
+	rm -rf "$tmp"
+	[ -z "$left" ]
+	diff -r "$FIX/res/runs" "$dest.vmdk" -x .counter
+}
+
+# ---- collect from qcow2, vdi, vhdx, vmdk (qemu-img) ------------------------
+
+# file_state FILE: sha256, size and mtime (ns) of the user's image
+file_state() { sha256sum < "$1"; stat -c '%s %.9Y %.9Z' "$1"; }
+
+# collect_as FMT IMAGE: collect IMAGE (in format FMT) like the raw DISK:
+# the same output, the same runs byte for byte, one line naming the
+# format; the image unchanged, nothing left in a private TMPDIR
+collect_as() {
+	local fmt=$1 img=$2 before tmp dest ref=$BATS_TEST_TMPDIR/raw
+	tmp=$(mktemp -d "$BATS_TEST_TMPDIR/tmp-$fmt.XXXX")
+	dest=$(mktemp -d -u "$BATS_TEST_TMPDIR/from-$fmt.XXXX")
+	before=$(file_state "$img")
+	sleep 0.05
+	TMPDIR=$tmp run -0 --separate-stderr "$LAB" collect "$img" "$dest"
+	[ "$stderr" = "twinbench: $img: $fmt image, read through a temporary raw copy" ]
+	[ "$output" = "$(sed "s|$ref|$dest|g" "$BATS_TEST_TMPDIR/raw.out")" ]
+	diff -r "$ref" "$dest"
+	[ "$(cd "$ref" && find . -printf '%p %y %s\n' | sort)" = \
+		"$(cd "$dest" && find . -printf '%p %y %s\n' | sort)" ]
+	[ "$(file_state "$img")" = "$before" ]
+	[ -z "$(ls -A "$tmp")" ]
+}
+
+raw_ref() {
+	run -0 --separate-stderr "$LAB" collect "$DISK" "$BATS_TEST_TMPDIR/raw"
+	[ -z "$stderr" ]
+	printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/raw.out"
+	[ "${#lines[@]}" -eq 4 ]
+}
+
+@test "collect reads the qcow2, vdi, vhdx and vmdk of make formats like disk.img" {
+	raw_ref
+	local f
+	for f in $FORMATS; do
+		cp "$FIX/disk.$f" "$BATS_TEST_TMPDIR/disk.$f"
+		collect_as "$f" "$BATS_TEST_TMPDIR/disk.$f"
+	done
+}
+
+@test "collect reads VMware's other vmdk layouts (split extents, stream)" {
+	raw_ref
+	local d=$BATS_TEST_TMPDIR/vmware
+	mkdir -p "$d"
+	qemu-img convert -f raw -O vmdk -o subformat=twoGbMaxExtentSparse \
+		"$DISK" "$d/split.vmdk"
+	[ -e "$d/split-s001.vmdk" ]
+	collect_as vmdk "$d/split.vmdk"
+	qemu-img convert -f raw -O vmdk -o subformat=streamOptimized \
+		"$DISK" "$d/ova.vmdk"
+	collect_as vmdk "$d/ova.vmdk"
+	# a relative name qemu-img would otherwise take for a protocol
+	cp "$FIX/disk.vmdk" "$d/nbd:x.vmdk"
+	cd "$d"
+	collect_as vmdk "nbd:x.vmdk"
+}
+
+# fake_qemu_img: qemu-img on PATH logs its arguments to qemu-img.args
+fake_qemu_img() {
+	local bin=$BATS_TEST_TMPDIR/bin q
+	q=$(command -v qemu-img)
+	mkdir -p "$bin"
+	printf '#!/bin/sh\necho "$*" >> "%s"\nexec %s "$@"\n' \
+		"$BATS_TEST_TMPDIR/qemu-img.args" "$q" > "$bin/qemu-img"
+	chmod +x "$bin/qemu-img"
+	PATH=$bin:$PATH
+}
+
+@test "a raw image is read as it always was: only qemu-img info -U looks" {
+	fake_qemu_img
+	run -0 --separate-stderr "$LAB" collect "$DISK" "$BATS_TEST_TMPDIR/r"
+	[ -z "$stderr" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/qemu-img.args")" = "info -U --output=json $DISK" ]
+	diff -r "$FIX/res/runs" "$BATS_TEST_TMPDIR/r" -x .counter
+	# a vmdk: check and convert without -U, from the detected format
+	rm "$BATS_TEST_TMPDIR/qemu-img.args"
+	cp "$FIX/disk.vmdk" "$BATS_TEST_TMPDIR/d.vmdk"
+	run -0 "$LAB" collect "$BATS_TEST_TMPDIR/d.vmdk" "$BATS_TEST_TMPDIR/v"
+	run -0 cut -d' ' -f1-8 "$BATS_TEST_TMPDIR/qemu-img.args"
+	[ "$output" = "info -U --output=json $BATS_TEST_TMPDIR/d.vmdk
+check -q -f vmdk $BATS_TEST_TMPDIR/d.vmdk
+convert -q -f vmdk -O raw -S 4k" ]
+}
+
+@test "without qemu-img a raw image still collects; a vmdk says what is missing" {
+	local bin=$BATS_TEST_TMPDIR/nobin
+	mkdir -p "$bin"
+	ln -s "$(command -v debugfs)" "$bin/debugfs"
+	run -0 --separate-stderr env PATH="$bin" "$LAB" collect "$DISK" "$BATS_TEST_TMPDIR/r"
+	[ -z "$stderr" ]
+	[ "${#lines[@]}" -eq 4 ]
+	cp "$FIX/disk.vmdk" "$BATS_TEST_TMPDIR/d.vmdk"
+	run -1 --separate-stderr env PATH="$bin" "$LAB" collect "$BATS_TEST_TMPDIR/d.vmdk" "$BATS_TEST_TMPDIR/v"
+	[ "$stderr" = "twinbench: $BATS_TEST_TMPDIR/d.vmdk: BENCHRES: no MBR partition table (not a disk image?)
+twinbench: $BATS_TEST_TMPDIR/d.vmdk was read as a raw image: qemu-img (package qemu-utils) is not installed" ]
+	[ ! -e "$BATS_TEST_TMPDIR/v" ]
+}
+
+# refused IMAGE MESSAGE...: collect fails with exactly these stderr lines,
+# creates no DESTDIR, changes none and leaves nothing in TMPDIR
+refused() {
+	local img=$1 tmp=$BATS_TEST_TMPDIR/tmp-refused want
+	local kept=$BATS_TEST_TMPDIR/kept before
+	shift
+	want=$(printf '%s\n' "$@")
+	mkdir -p "$tmp"
+	[ -d "$kept" ] || run -0 "$LAB" collect "$DISK" "$kept"
+	rm -rf "$kept/0003-bare"
+	before=$(tree_state "$kept")
+	TMPDIR=$tmp run -1 --separate-stderr "$LAB" collect "$img" "$kept"
+	[ "$stderr" = "$want" ]
+	[ -z "$output" ]
+	[ "$(tree_state "$kept")" = "$before" ]
+	TMPDIR=$tmp run -1 --separate-stderr "$LAB" collect "$img" "$BATS_TEST_TMPDIR/new"
+	[ "$stderr" = "$want" ]
+	[ ! -e "$BATS_TEST_TMPDIR/new" ]
+	[ -z "$(ls -A "$tmp")" ]
+}
+
+@test "a non-image and cut-short images: qemu-img's word, DESTDIR untouched" {
+	local t=$BATS_TEST_TMPDIR
+	printf 'not a disk\n' > "$t/notes.txt"
+	refused "$t/notes.txt" \
+		"twinbench: $t/notes.txt: BENCHRES: no MBR partition table (not a disk image?)" \
+		"twinbench: $t/notes.txt: qemu-img info: raw (no header of qcow2, vmdk, vdi, vhdx or another format it reads)"
+	# cut in the middle: the header is fine, clusters lie past the end
+	head -c $(($(stat -c %s "$FIX/disk.vmdk") / 2)) "$FIX/disk.vmdk" > "$t/cut.vmdk"
+	run -0 qemu-img info "$t/cut.vmdk"
+	refused "$t/cut.vmdk" \
+		"twinbench: $t/cut.vmdk: vmdk image, read through a temporary raw copy" \
+		"twinbench: $t/cut.vmdk: qemu-img check: ERROR: cluster offset for sector $(qemu-img check "$t/cut.vmdk" 2>&1 | sed -n 's/.*for sector \([0-9]*\) .*/\1/p') points after EOF; Check failed: Invalid argument"
+	# cut in its header
+	head -c 4096 "$FIX/disk.vmdk" > "$t/head.vmdk"
+	refused "$t/head.vmdk" \
+		"twinbench: $t/head.vmdk: qemu-img info: Could not open '$t/head.vmdk': File truncated, expecting at least 65536 bytes"
+	# a vdi cut short passes qemu-img check: its map tells
+	head -c 3000000 "$FIX/disk.vdi" > "$t/cut.vdi"
+	refused "$t/cut.vdi" \
+		"twinbench: $t/cut.vdi: vdi image, read through a temporary raw copy" \
+		"twinbench: $t/cut.vdi: qemu-img map: data up to byte $(stat -c %s "$FIX/disk.vdi") of a file of 3000000 bytes: truncated?"
+}
+
+@test "a vmdk a VM still holds open is refused, a raw one read as before" {
+	local t=$BATS_TEST_TMPDIR fmt img
+	for fmt in vmdk raw; do
+		img=$t/busy.$fmt
+		cp --sparse=always "$FIX/disk.$([ $fmt = raw ] && echo img || echo $fmt)" "$img"
+		mkfifo "$t/fifo-$fmt"
+		qemu-io -f "$fmt" "$img" < "$t/fifo-$fmt" > /dev/null 2>&1 3>&- &
+		exec 4> "$t/fifo-$fmt"
+		local i
+		for i in $(seq 50); do
+			qemu-img info "$img" >/dev/null 2>&1 || break
+			sleep 0.1
+		done
+		if [ $fmt = vmdk ]; then
+			run -1 --separate-stderr "$LAB" collect "$img" "$t/r-$fmt"
+			[[ "$stderr" == *"twinbench: $img: qemu-img check: Could not open '$img': Failed to get shared \"write\" lock; Is another process using the image [$img]?" ]]
+			[ ! -e "$t/r-$fmt" ]
+		else
+			run -0 "$LAB" collect "$img" "$t/r-$fmt"
+		fi
+		exec 4>&-
+		wait
+	done
+}
+
+@test "collect opens the user's image read-only and never write-locks it" {
+	command -v strace >/dev/null || skip "no strace"
+	strace -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
+	local f img log=$BATS_TEST_TMPDIR/strace
+	for f in img $FORMATS; do
+		img=$BATS_TEST_TMPDIR/disk.$f
+		[ "$f" = img ] || cp "$FIX/disk.$f" "$img"
+		strace -f -qq -e trace=open,openat,fcntl -o "$log.$f" \
+			"$LAB" collect "$img" "$BATS_TEST_TMPDIR/r-$f" >/dev/null 2>&1
+		[ -e "$BATS_TEST_TMPDIR/r-$f/0001-kvm-virtio/DONE" ]
+		grep -q "\"$img\", O_RDONLY" "$log.$f"
+		run -1 grep -E "\"$img\", [^)]*O_(WRONLY|RDWR|CREAT|TRUNC)|F_WRLCK" "$log.$f"
+	done
 }
 
 # ---- show ------------------------------------------------------------------
