@@ -165,13 +165,18 @@ static void sample_json(struct app *a, const struct res_rec *r,
 	is_val || !m ? tb_json_null(j) : tb_json_str(j, m->reason);
 }
 
-/* What the record carries beyond DESIGN's fields: the parameters the
- * workload derived from the machine, and the scratch medium. */
+/* What the record carries beyond DESIGN's fields: whether the metric is
+ * the workload's headline, the parameters the workload derived from the
+ * machine, and the scratch medium. */
 static void context_json(struct app *a, const struct res_rec *r,
 			 struct tb_json *j)
 {
+	const struct tb_report_msg *m = r->m;
 	size_t i;
 
+	if (r->st == ST_OK && m && m->kind == 'R' && r->in->wl->headline &&
+	    !strcmp(m->metric, r->in->wl->headline))
+		tb_json_kbool(j, "headline", 1);
 	if (r->nderived) {
 		tb_json_key(j, "derived");
 		tb_json_obj_begin(j);

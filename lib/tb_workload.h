@@ -54,6 +54,10 @@ struct tb_ctx {
 
 struct tb_workload {
 	const char *name;
+	/* The metric a report's charts and terminal table show (one it
+	 * reports with TB_HIGHER or TB_LOWER); its records say
+	 * "headline":true.  CSV and JSON carry every metric. */
+	const char *headline;
 	const char *help;
 	const struct tb_opt *opts;	/* NULL-name-terminated */
 	size_t params_size;

@@ -276,6 +276,7 @@ static void build_cleanup(struct tb_ctx *ctx, void *params)
 
 const struct tb_workload wl_build = {
 	.name = "build",
+	.headline = "seconds",
 	.help = "kernel-build-like: make -jN with tcc over e2fsprogs "
 		"(2008 study's kernel build)",
 	.opts = build_opts,

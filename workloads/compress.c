@@ -192,6 +192,7 @@ static void compress_cleanup(struct tb_ctx *ctx, void *params)
 
 const struct tb_workload wl_compress = {
 	.name = "compress",
+	.headline = "seconds",
 	.help = "bzip2 -9 of a seeded corpus on scratch (2008 study)",
 	.opts = compress_opts,
 	.params_size = sizeof(struct compress_params),

@@ -337,6 +337,7 @@ static void fileserver_cleanup(struct tb_ctx *ctx, void *params)
 
 const struct tb_workload wl_fileserver = {
 	.name = "fileserver",
+	.headline = "throughput",
 	.help = "dbench: N clients replay a file-server load on scratch "
 		"(2008 study)",
 	.opts = fileserver_opts,

@@ -22,6 +22,7 @@ static int network_run(struct tb_ctx *ctx, void *params)
 
 const struct tb_workload wl_netstream = {
 	.name = "netstream",
+	.headline = "throughput",
 	.help = "TCP stream to a peer, like netperf (not in this build: "
 		"every run is skipped)",
 	.opts = no_opts,
@@ -31,6 +32,7 @@ const struct tb_workload wl_netstream = {
 
 const struct tb_workload wl_transfer = {
 	.name = "transfer",
+	.headline = "seconds",
 	.help = "rsync of a file tree from a peer (not in this build: every "
 		"run is skipped)",
 	.opts = no_opts,

@@ -274,6 +274,7 @@ static int oltp_run(struct tb_ctx *ctx, void *params)
 
 const struct tb_workload wl_oltp = {
 	.name = "oltp",
+	.headline = "tps",
 	.help = "sysbench 0.4 OLTP (complex) transactions on SQLite, "
 		"on scratch (2008 study)",
 	.opts = oltp_opts,

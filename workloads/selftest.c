@@ -151,6 +151,7 @@ static int selftest_run(struct tb_ctx *ctx, void *params)
 
 const struct tb_workload wl_selftest = {
 	.name = "selftest",
+	.headline = "seconds",
 	.help = "tests the runner: expensive setup, known CPU and memory, "
 		"hangs, failures (not a benchmark)",
 	.opts = selftest_opts,

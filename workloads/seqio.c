@@ -225,6 +225,7 @@ static void seqio_cleanup(struct tb_ctx *ctx, void *params)
 
 const struct tb_workload wl_seqio = {
 	.name = "seqio",
+	.headline = "throughput",
 	.help = "sequential copy or /dev/zero stream, like dd (2008 study)",
 	.opts = seqio_opts,
 	.params_size = sizeof(struct seqio_params),
