@@ -57,6 +57,7 @@ int img_find(const char *image, const char *label, enum img_fs fs,
 const char *img_strerror(int e);
 
 /* main.c (and the usage text) */
+const char *lab_version(void);
 void lab_usage(FILE *f);
 int lab_usage_error(const char *cmd, const char *what);	/* returns 2 */
 int lab_bad_option(const char *cmd, int opt, char **argv);	/* 2 */

@@ -4,7 +4,7 @@
 # private archive, so only the members it needs are linked) and jansson.
 # Debian packages at run time: qemu-system-x86, mtools, e2fsprogs.
 
-LAB_SRCS := $(sort $(wildcard lab/*.c))
+LAB_SRCS := $(sort $(wildcard lab/*.c lab/study/*.c))
 LAB_OBJS := $(call host_objs,$(LAB_SRCS))
 LAB_BIN := $(O)/bin/twinbench
 LAB_LIBA := $(B)/host/lab/libtb.a
@@ -15,7 +15,7 @@ LAB_JANSSON_LIBS := $(or $(shell pkg-config --libs jansson 2>/dev/null), \
 PROFILE ?= default
 RUN_ARGS ?=
 
-$(LAB_OBJS): HOST_CFLAGS += $(LAB_JANSSON_CFLAGS)
+$(LAB_OBJS): HOST_CFLAGS += $(LAB_JANSSON_CFLAGS) -Ilab
 $(call host_objs,lab/main.c): HOST_CFLAGS += -DLAB_VERSION='"$(VERSION)"'
 
 $(LAB_LIBA): $(LIB_HOST_OBJS)

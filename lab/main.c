@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "lab.h"
+#include "study/study.h"
 #include "tb_util.h"
 
 #ifndef LAB_VERSION
@@ -105,11 +106,45 @@ static const char usage_text[] =
 "      \"console\"), hardware.json, console.log and DONE if the run\n"
 "      finished; then it is shown.  Nothing is overwritten.\n"
 "\n"
+"  twinbench report [OPTION]... RUN-OR-DIR...|BUNDLE.tar\n"
+"      Compare platforms (run labels; the runs of one label are its\n"
+"      boots) with a baseline, from the runs' samples.jsonl: per platform,\n"
+"      instance and metric n, median, min, max, CV, the relative\n"
+"      performance (> 1: faster than the baseline) with a 95% bootstrap\n"
+"      interval, outliers and flags; the geometric mean of the headline\n"
+"      relatives.  Writes report.html, report.md, report.csv,\n"
+"      report.json and charts/*.svg (gnuplot) into --out, prints the\n"
+"      headline table.  Refuses runs without DONE and runs whose\n"
+"      binaries differ.  A BUNDLE.tar is reported with its own options.\n"
+"      --baseline LABEL   (default bare)\n"
+"      --out DIR          (default report)\n"
+"      --seed N           bootstrap seed (default 1)\n"
+"      --bootstrap B      replicates, 10000 to 10000000 (default 10000)\n"
+"      --allow-incomplete report runs without DONE, flagged\n"
+"      --allow-mixed      report runs with differing binaries, bannered\n"
+"      --quiet            no terminal table\n"
+"\n"
+"  twinbench bundle --out FILE.tar [REPORT OPTION]... RUN-OR-DIR...\n"
+"      One deterministic tar for publication: the runs, the image\n"
+"      manifests, the profiles, the report rendered from the bundled\n"
+"      runs and study.json (version, options, commands).  FILE is never\n"
+"      overwritten.\n"
+"\n"
+"  twinbench verify FILE.tar\n"
+"      Render a bundle's report again; exit 0 only if every file is\n"
+"      byte-identical to the bundled one, else name the first that\n"
+"      differs.\n"
+"\n"
 "  twinbench help         this text\n"
 "  twinbench --version    the version\n"
 "\n"
 "Partitions are found by their labels (BENCHBOOT, BENCHRES), never by\n"
 "number.  Exit status: 0 ok, 1 failure, 2 usage error, 3 skipped.\n";
+
+const char *lab_version(void)
+{
+	return LAB_VERSION;
+}
 
 void lab_usage(FILE *f)
 {
@@ -177,6 +212,9 @@ static const struct {
 	{ "collect", cmd_collect },
 	{ "show", cmd_show },
 	{ "console", cmd_console },
+	{ "report", cmd_report },
+	{ "bundle", cmd_bundle },
+	{ "verify", cmd_verify },
 };
 
 int main(int argc, char **argv)

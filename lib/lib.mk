@@ -5,6 +5,7 @@
 # musl's libc already contains libm, glibc needs -lm).
 
 LIB_SRCS := \
+	lib/bootstrap.c \
 	lib/json.c \
 	lib/opt.c \
 	lib/opt_help.c \

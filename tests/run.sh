@@ -35,6 +35,7 @@ done
 [ ${#suites[@]} -gt 0 ] || suites=(unit tests/runcount.bats tests/fetch.bats \
 	tests/tools.bats tests/runner.bats tests/lab.bats tests/flavours.bats \
 	tests/build.bats tests/oltp.bats tests/fileserver.bats \
+	tests/report.bats tests/report_html.bats tests/study.bats \
 	tests/boot.bats tests/matrix.bats tests/repro.bats)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -36,10 +36,10 @@ static const struct tb_opt fake_seqio_opts[] = {
 };
 
 static const struct tb_workload fake_wl[] = {
-	{ "compress", "fake", fake_compress_opts,
-	  sizeof(struct fake_compress), NULL, NULL, NULL, NULL },
-	{ "seqio", "fake", fake_seqio_opts, sizeof(struct fake_seqio),
-	  NULL, NULL, NULL, NULL },
+	{ .name = "compress", .help = "fake", .opts = fake_compress_opts,
+	  .params_size = sizeof(struct fake_compress) },
+	{ .name = "seqio", .help = "fake", .opts = fake_seqio_opts,
+	  .params_size = sizeof(struct fake_seqio) },
 };
 
 static const struct tb_workload *fake_lookup(const char *name)
