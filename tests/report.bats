@@ -106,7 +106,7 @@ csv_row() {	# csv_row FILE PLATFORM INSTANCE METRIC
 	f=$W/s/bare-1/samples.jsonl
 	jq -c '.derived = {"jobs": 2}' "$f" > "$f.n" && mv "$f.n" "$f"
 	run -0 "$LAB" report --quiet --out "$W/r" "$W/s"
-	csv_row "$W/r/report.csv" kvm i00 m0 | grep -q ',derived:jobs=8/2 scratch:ram/disk$'
+	csv_row "$W/r/report.csv" kvm i00 m0 | grep -q ',derived:jobs=8/2 scratch:ram/disk few-boots$'
 }
 
 @test "one kept value per side: a ratio, no interval, never significant" {
@@ -114,6 +114,10 @@ csv_row() {	# csv_row FILE PLATFORM INSTANCE METRIC
 	run -0 "$LAB" report --quiet --out "$W/r" "$W/s"
 	[ "$(csv_row "$W/r/report.csv" kvm i00 m0)" = \
 	  "kvm,i00,w00,m0,u,higher,1,5,5,5,,0.5,,,,0,few-runs" ]
+	# one boot of 4 runs: an interval, flagged as blind to boot spread
+	$GEN --out "$W/t" --platforms bare:1,kvm:0.5 --boots 1 --runs 4
+	run -0 "$LAB" report --quiet --out "$W/q" "$W/t"
+	csv_row "$W/q/report.csv" kvm i00 m0 | grep -q ',0.5,0.5,0.5,yes,0,few-boots$'
 }
 
 @test "bad input: a broken record names file and line" {

@@ -14,6 +14,11 @@
  *   zero-median      a median is not > 0: no ratio
  *   few-runs         fewer than 2 kept values here or on the baseline: a
  *                    ratio, but no interval (nothing to resample)
+ *   few-boots        fewer than 3 boots with kept values here or on the
+ *                    baseline: the interval shows the run-to-run noise but
+ *                    cannot show the boot-to-boot spread (it is too
+ *                    narrow when boots differ; tests/unit/test_bootstrap.c
+ *                    measures how much)
  */
 #include <errno.h>
 #include <jansson.h>
@@ -137,6 +142,15 @@ static int compare_flags(struct st_row *row, const struct st_vals *v,
 	return rc;
 }
 
+static size_t boots_with_values(const struct st_vals *v)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < v->nboots; i++)
+		n += v->n[i] > 0;
+	return n;
+}
+
 int st_row_flags(const struct st_report *r, struct st_row *row,
 		 const struct st_vals *v, const struct st_vals *base)
 {
@@ -154,5 +168,9 @@ int st_row_flags(const struct st_report *r, struct st_row *row,
 		rc = st_flag(row, "no-baseline");
 	if (rc == 0 && base && base->total && v->total && row->plat != 0)
 		rc = compare_flags(row, v, base);
+	if (rc == 0 && row->better != ST_INFO && row->plat != 0 && base &&
+	    base->total > 1 && v->total > 1 &&
+	    (boots_with_values(v) < 3 || boots_with_values(base) < 3))
+		rc = st_flag(row, "few-boots");
 	return rc;
 }
