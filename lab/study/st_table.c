@@ -71,6 +71,8 @@ static void rel_text(char *s, size_t len, const struct st_row *w)
 		snprintf(s, len, "-");
 	else if (w->plat == 0)
 		snprintf(s, len, "1 (baseline)");
+	else if (isnan(w->ci_lo))
+		snprintf(s, len, "%s (no interval)", st_num(a, 32, w->rel));
 	else
 		snprintf(s, len, "%s [%s, %s]", st_num(a, 32, w->rel),
 			 st_num(b, 32, w->ci_lo), st_num(c, 32, w->ci_hi));

@@ -1,5 +1,6 @@
 /* st_text.c - report.csv, report.md and the terminal table. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 
 #include "lab.h"
@@ -97,10 +98,15 @@ int st_print_terminal(const struct st_report *r, FILE *f)
 
 		if (g->plat == 0)
 			continue;
-		fprintf(f, "geometric mean over %zu benchmarks: %s %s "
-			"[%s, %s]%s\n", r->nbench, r->plats[g->plat].name,
-			st_num(a, 32, g->gm), st_num(b, 32, g->ci_lo),
-			st_num(c, 32, g->ci_hi), g->significant ? " *" : "");
+		fprintf(f, "geometric mean over %zu benchmarks: %s %s",
+			r->nbench, r->plats[g->plat].name,
+			st_num(a, 32, g->gm));
+		if (isnan(g->ci_lo))
+			fprintf(f, " (no interval)\n");
+		else
+			fprintf(f, " [%s, %s]%s\n", st_num(b, 32, g->ci_lo),
+				st_num(c, 32, g->ci_hi),
+				g->significant ? " *" : "");
 	}
 	if (r->nfails)
 		fprintf(f, "%zu repetitions failed or were skipped (see the "
