@@ -13,7 +13,7 @@ setup_file() {
 
 setup() {
 	T=$BATS_TEST_TMPDIR
-	cp -al "$REPO/dl" "$T/dl"
+	cp -al "$DL" "$T/dl"
 	cp "$LOCK" "$T/lock"
 }
 
@@ -28,7 +28,7 @@ first_file() { awk -v k="$1" '$1 == k {print $4; exit}' "$LOCK"; }
 @test "a corrupted input stops the build with the file named" {
 	local f
 	f=$(first_file src)
-	rm "$T/dl/$f" && cp "$REPO/dl/$f" "$T/dl/$f" && echo x >> "$T/dl/$f"
+	rm "$T/dl/$f" && cp "$DL/$f" "$T/dl/$f" && echo x >> "$T/dl/$f"
 	run bash "$FETCH" fetch "$T/lock" "$T/dl"
 	[ "$status" -eq 1 ]
 	[[ "$output" == "twinbench: $T/dl/$f: sha256 mismatch"* ]]
@@ -50,7 +50,7 @@ first_file() { awk -v k="$1" '$1 == k {print $4; exit}' "$LOCK"; }
 	rm "$T/dl/$f"
 	run bash "$FETCH" fetch "$T/lock" "$T/dl"
 	[ "$status" -eq 0 ]
-	cmp "$T/dl/$f" "$REPO/dl/$f"
+	cmp "$T/dl/$f" "$DL/$f"
 }
 
 @test "a version gone from the archive says to run make lock-update" {

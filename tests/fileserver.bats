@@ -87,7 +87,7 @@ procs_in() {
 	# and unpacks with a 1 MiB dictionary
 	v=$(awk '$1 == "src" && $2 == "dbench" && $4 ~ /orig/ { print $4 }' "$LOCK")
 	cmp <(xz -dc "$B/share/dbench/client.txt.xz") \
-		<(tar -xzOf "$REPO/dl/$v" --wildcards '*/client.txt')
+		<(tar -xzOf "$DL/$v" --wildcards '*/client.txt')
 	run -0 xz -lvv "$B/share/dbench/client.txt.xz"
 	[[ $output =~ Memory\ needed:\ +2\ MiB ]]
 }

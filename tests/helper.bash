@@ -3,7 +3,9 @@ REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 O=${TWINBENCH_O:-$REPO/out}
 B=$O/build
 LAB=$O/bin/twinbench
-export REPO O B LAB
+# the download cache: DL_DIR (CI keeps it outside the clone) or dl/
+DL=${DL_DIR:-$REPO/dl}
+export REPO O B LAB DL
 
 # make_quiet TARGET...: build targets, showing the log only on failure.
 make_quiet() {

@@ -30,7 +30,7 @@ build() {
 	local src=$1 out=$2
 	shift 2
 	env -u SOURCE_DATE_EPOCH -u VERSION -u MAKEFLAGS -u MAKELEVEL \
-		make -C "$src" O="$out" DL_DIR="$REPO/dl" "$@" \
+		make -C "$src" O="$out" DL_DIR="$DL" "$@" \
 		> "$out.log" 2>&1 || {
 		cat "$out.log" >&2
 		return 1
