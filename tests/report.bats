@@ -172,3 +172,13 @@ csv_row() {	# csv_row FILE PLATFORM INSTANCE METRIC
 	run -1 "$LAB" verify "$W/bad.tar"
 	[[ "$output" == *"report/report.csv differs"* ]]
 }
+
+@test "a run without manifest.json (rebuilt from a console) is reported, its bits not checked" {
+	$GEN --out "$W/s" --platforms bare:1,kvm:0.5 --boots 1
+	rm "$W/s/kvm-1/manifest.json"
+	run -0 "$LAB" report --quiet --out "$W/r" "$W/s"
+	grep -q "kvm-1 has no manifest.json" "$W/r/report.md"
+	csv_row "$W/r/report.csv" kvm i00 m0 | grep -q '^kvm,i00,w00,m0,u,higher,4,5,'
+	jq -e '.platforms[1].hypervisor == "unknown (no manifest)"' \
+		"$W/r/report.json"
+}
