@@ -107,8 +107,9 @@ help:
 	@echo '  lab          the host-side twinbench command'
 	@echo
 	@echo 'Use:'
-	@echo '  run          boot $(O)/guest/disk.img in QEMU on PROFILE (default: default)'
-	@echo '               and print the results read back from BENCHRES'
+	@echo '  run          boot $(O)/guest/disk.img in QEMU on PROFILE (default: default),'
+	@echo '               run it on this host too (label host), both into'
+	@echo '               $(O)/study/PROFILE/runs; then the report of guest against host'
 	@echo
 	@echo 'Check:'
 	@echo '  test         unit tests and all bats suites (boots QEMU; slow)'

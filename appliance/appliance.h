@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "tb_conline.h"
 #include "tb_profile.h"
 #include "tb_workload.h"
 
@@ -22,14 +23,18 @@
 enum app_mode { APP_APPLIANCE, APP_CONTAINER };
 enum run_status { ST_OK, ST_SKIPPED, ST_FAILED, ST_TIMEOUT };
 
-/* Console: everything printed goes to fd and into buf (console.log). */
+/* Console: everything printed goes to fd and into buf (console.log);
+ * terse: fd gets only the lines a terminal shows (tb_conline.h). */
 struct con {
 	int fd;
 	char *buf;
 	size_t len, cap;
+	int terse;
+	struct tb_conline filter;
 };
 
 void con_init(struct con *c, int fd);
+void con_terse(struct con *c);		/* from now on, fd gets less */
 void con_free(struct con *c);
 void con_write(struct con *c, const char *s, size_t n);
 void con_printf(struct con *c, const char *fmt, ...)

@@ -4,7 +4,8 @@
  * --profiles-dir (default /etc/twinbench/profiles), the tools from --bindir
  * (default /usr/bin), results go to --results DIR/runs/<run-id>/, scratch
  * to --scratch DIR or a fresh directory under $TMPDIR (removed at the end
- * unless --keep-scratch).
+ * unless --keep-scratch).  The console is stdout; --quiet keeps it to the
+ * progress lines and messages (console.log still gets everything).
  */
 #include <err.h>
 #include <errno.h>
@@ -20,7 +21,7 @@
 struct cli_opts {
 	const char *results, *profile, *profile_file, *label;
 	const char *scratch, *bindir, *profiles_dir;
-	int keep_scratch;
+	int keep_scratch, quiet;
 	char bindir_abs[PATH_MAX];	/* workloads run with cwd = scratch */
 };
 
@@ -33,6 +34,7 @@ static const struct option long_opts[] = {
 	{ "bindir", required_argument, NULL, 'b' },
 	{ "profiles-dir", required_argument, NULL, 'd' },
 	{ "keep-scratch", no_argument, NULL, 'k' },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -54,6 +56,7 @@ static int parse_opts(int argc, char **argv, struct cli_opts *o)
 		case 'b': o->bindir = optarg; break;
 		case 'd': o->profiles_dir = optarg; break;
 		case 'k': o->keep_scratch = 1; break;
+		case 'q': o->quiet = 1; break;
 		default: return -1;
 		}
 	}
@@ -147,11 +150,13 @@ int cli_run(int argc, char **argv)
 		fprintf(stderr, "usage: twinbench run --results DIR "
 			"[--profile NAME | --profile-file PATH] [--label L]\n"
 			"       [--scratch DIR] [--bindir DIR] "
-			"[--profiles-dir DIR] [--keep-scratch]\n");
+			"[--profiles-dir DIR] [--keep-scratch] [--quiet]\n");
 		return 2;
 	}
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	app_init(&a, APP_CONTAINER);
+	if (o.quiet)
+		con_terse(&a.con);
 	rc = setup(&a, &o);
 	if (rc == 0)
 		rc = setup_scratch(&a, &o);
@@ -161,6 +166,9 @@ int cli_run(int argc, char **argv)
 		return 1;
 	}
 	rc = app_session(&a);
+	if (o.quiet && a.run_dir)
+		printf("twinbench: the whole console: %s/console.log\n",
+		       a.run_dir);
 	if (a.scratch_made && !a.keep_scratch)
 		fs_rm_rf(a.scratch);
 	else if (a.keep_scratch)

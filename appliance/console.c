@@ -1,7 +1,10 @@
 /* console.c - print to the console and keep a copy for console.log.
  *
  * The copy lives in memory (a run prints a few lines per repetition); if it
- * cannot grow, printing goes on and the log just stops growing.
+ * cannot grow, printing goes on and the log just stops growing.  A terse
+ * console (container mode, `run --quiet`) prints only the lines a terminal
+ * shows (progress, messages, the outcome: tb_conline.h); the copy still
+ * gets everything.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,10 +19,14 @@ void con_init(struct con *c, int fd)
 	c->buf = NULL;
 	c->len = 0;
 	c->cap = 0;
+	c->terse = 0;
 }
 
 void con_free(struct con *c)
 {
+	if (c->terse)
+		tb_conline_flush(&c->filter);
+	c->terse = 0;
 	free(c->buf);
 	c->buf = NULL;
 	c->len = c->cap = 0;
@@ -49,8 +56,9 @@ void con_log_only(struct con *c, const char *s)
 	keep(c, s, strlen(s));
 }
 
-static void out(struct con *c, const char *s, size_t n)
+static void out_raw(void *ctx, const char *s, size_t n)
 {
+	const struct con *c = ctx;
 	size_t off = 0;
 
 	while (off < n) {
@@ -62,6 +70,20 @@ static void out(struct con *c, const char *s, size_t n)
 			break;
 		off += (size_t)w;
 	}
+}
+
+static void out(struct con *c, const char *s, size_t n)
+{
+	if (c->terse)
+		tb_conline_feed(&c->filter, s, n);
+	else
+		out_raw(c, s, n);
+}
+
+void con_terse(struct con *c)
+{
+	tb_conline_init(&c->filter, out_raw, c);
+	c->terse = 1;
 }
 
 void con_print_only(struct con *c, const char *s)

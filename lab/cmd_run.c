@@ -1,16 +1,19 @@
 /* cmd_run.c - `twinbench run [OPTION]... IMAGE`: pick the profile, pick
  * the accelerator, boot the image in QEMU (the machine, disk bus, NIC,
- * firmware and boot method asked for) with the serial console on stdout,
- * then read the run back from BENCHRES (disk.img, or a --results-disk) or,
- * without one, from the serial console, and show it.
+ * firmware and boot method asked for) with the whole serial console in a
+ * log and its progress lines on stdout (all of it with --console), then
+ * read the run back from BENCHRES (disk.img, or a --results-disk) or,
+ * without one, from the serial log, show it and say where the logs are.
  */
 #include <err.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lab.h"
+#include "run_console.h"
 #include "tb_util.h"
 
 struct run_ctx {
@@ -18,11 +21,12 @@ struct run_ctx {
 	struct img_part boot, res;
 	const char *res_image;		/* holds BENCHRES, or NULL */
 	char *work;			/* private temporary directory */
-	char *serial_log;		/* --serial-log or one in work */
+	struct run_log log;		/* the whole serial console */
 	struct boot_src src;
 	struct col_list before;		/* runs on BENCHRES before the boot */
 	enum accel accel;
 	int qemu_failed;		/* timed out or exited non-zero */
+	int booted;			/* QEMU was started */
 };
 
 static void profile_error(const struct run_ctx *c, int e,
@@ -142,7 +146,7 @@ static void qemu_config(const struct run_ctx *c, struct qemu_cfg *q)
 	q->accel = c->accel;
 	q->memory_mib = o->memory_mib;
 	q->cpus = o->cpus;
-	q->serial_log = c->serial_log;
+	q->serial_log = c->log.path;
 	q->hw = o->hw;
 	q->disk = media ? o->results_disk : o->image;
 	q->iso = o->hw.boot == BOOT_CDROM ? o->image : NULL;
@@ -156,10 +160,43 @@ static void qemu_config(const struct run_ctx *c, struct qemu_cfg *q)
 	q->ovmf_vars = c->src.ovmf_vars;
 }
 
+/* QEMU, its stdout through the terminal filter unless --console. */
+static int run_qemu(const struct run_ctx *c, char **argv, struct proc_res *r)
+{
+	struct proc_opt po = { .timeout_ms = (int)c->o->timeout_s * 1000 };
+	struct run_term t = { 0 };
+	int e = c->o->console ? 0 : run_term_start(&t);
+
+	if (e) {
+		warnx("cannot start the console filter: %s", strerror(-e));
+		return -1;
+	}
+	po.out_fd = t.fd;
+	fflush(stdout);
+	e = proc_run((const char *const *)argv, &po, r);
+	run_term_end(&t, !e && r->lost);
+	if (e)
+		warnx("%s: %s", argv[0], strerror(-e));
+	return e ? -1 : 0;
+}
+
+static void qemu_outcome(const struct run_ctx *c, const char *qemu,
+			 const struct proc_res *r)
+{
+	if (r->timed_out)
+		warnx("%s: timed out after %u s; QEMU %s", c->o->image,
+		      c->o->timeout_s, r->lost ? "could not be killed" :
+		      "was stopped");
+	else if (r->status)
+		warnx("%s: QEMU exited with status %d after %.1f s", qemu,
+		      r->status, r->seconds);
+	else
+		warnx("QEMU finished after %.1f s", r->seconds);
+}
+
 static int boot(struct run_ctx *c)
 {
 	struct qemu_cfg q;
-	struct proc_opt po = { .timeout_ms = (int)c->o->timeout_s * 1000 };
 	char **argv, *line;
 	struct proc_res r;
 	int e;
@@ -173,19 +210,10 @@ static int boot(struct run_ctx *c)
 		return -1;
 	}
 	warnx("booting: %s", line);
-	fflush(stdout);
-	e = proc_run((const char *const *)argv, &po, &r);
-	if (e)
-		warnx("%s: %s", q.qemu, strerror(-e));
-	else if (r.timed_out)
-		warnx("%s: timed out after %u s; QEMU %s", c->o->image,
-		      c->o->timeout_s, r.lost ? "could not be killed" :
-		      "was stopped");
-	else if (r.status)
-		warnx("%s: QEMU exited with status %d after %.1f s", q.qemu,
-		      r.status, r.seconds);
-	else
-		warnx("QEMU finished after %.1f s", r.seconds);
+	c->booted = 1;
+	e = run_qemu(c, argv, &r);
+	if (!e)
+		qemu_outcome(c, q.qemu, &r);
 	c->qemu_failed = e || r.timed_out || r.status;
 	free(line);
 	qemu_argv_free(argv);
@@ -231,13 +259,13 @@ static int prepare(struct run_ctx *c)
 
 	if (c->o->hw.boot == BOOT_DISK && select_profile(c))
 		return -1;
-	/* without BENCHRES the results come from the serial log */
-	if (c->o->serial_log)
-		c->serial_log = strdup(c->o->serial_log);
-	else if (!c->res_image)
-		c->serial_log = fs_join(c->work, "serial.log");
-	e = !c->serial_log && (c->o->serial_log || !c->res_image) ? -ENOMEM :
-	    boot_src_prepare(&q, &c->src);
+	e = run_log_open(c->o, &c->log);
+	if (e) {
+		warnx("%s: %s", c->log.path ? c->log.path : c->o->out ?
+		      c->o->out : "serial log", strerror(-e));
+		return -1;
+	}
+	e = boot_src_prepare(&q, &c->src);
 	if (e)
 		warnx("%s: %s: %s", c->o->image, c->src.failed ?
 		      c->src.failed : "setup", strerror(-e));
@@ -252,8 +280,33 @@ static int read_back(struct run_ctx *c)
 	};
 
 	if (!c->res_image)
-		return readback_console(c->serial_log, c->o->out, c->work);
+		return readback_console(c->log.path, c->o->out, c->work);
 	return readback_res(&q);
+}
+
+/* Where the console went; the serial log named after its run in --out
+ * DIR.  A log of no boot at all is not kept (unless it is --serial-log). */
+static void tell_logs(struct run_ctx *c)
+{
+	char *con;
+	int e;
+
+	if (!c->booted) {
+		if (c->log.path && !c->o->serial_log)
+			unlink(c->log.path);
+		return;
+	}
+	e = run_log_keep(&c->log);
+	if (e)
+		warnx("%s/%s.serial.log: %s; the log stays in %s", c->log.dir,
+		      c->log.id, strerror(-e), c->log.path);
+	/* a log name already taken: DIR/<run-id> is an older run too */
+	con = !e && c->o->out && c->log.id ?
+	      tb_strdupf("%s/%s/console.log", c->o->out, c->log.id) : NULL;
+	if (con && fs_exists(con))
+		warnx("the appliance's console: %s", con);
+	warnx("the whole serial console: %s", c->log.path);
+	free(con);
 }
 
 int cmd_run(int argc, char **argv)
@@ -274,9 +327,10 @@ int cmd_run(int argc, char **argv)
 	if (!prepare(&c) && !choose_accel(&c) && !list_before(&c) &&
 	    !boot(&c) && !read_back(&c) && !c.qemu_failed)
 		rc = LAB_EXIT_OK;
+	tell_logs(&c);
 	col_list_free(&c.before);
 	boot_src_free(&c.src);
-	free(c.serial_log);
+	run_log_free(&c.log);
 	if (fs_remove_tree(c.work))
 		warn("%s: cannot remove", c.work);
 	free(c.work);

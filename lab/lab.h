@@ -287,10 +287,13 @@ struct run_opts {
 	enum accel accel;
 	unsigned memory_mib, cpus, timeout_s;
 	struct vm_hw hw;
+	int console;		/* the whole serial console on stdout */
 };
 
 /* 0: go on; -1: help was printed (exit 0); else the exit status. */
 int run_parse(int argc, char **argv, struct run_opts *o);
+/* A profile, label or run id: letters, digits, '.', '_', '-' (1..64). */
+int run_valid_name(const char *s);
 
 /* bootsrc.c - what a boot method needs from its IMAGE. */
 struct boot_src {

@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "lab.h"
@@ -16,6 +15,7 @@ static const struct option run_long[] = {
 	{ "label", required_argument, NULL, 'l' },
 	{ "serial-log", required_argument, NULL, 's' },
 	{ "out", required_argument, NULL, 'o' },
+	{ "console", no_argument, NULL, 'C' },
 	{ "machine", required_argument, NULL, 'M' },
 	{ "disk-bus", required_argument, NULL, 'D' },
 	{ "nic", required_argument, NULL, 'N' },
@@ -29,7 +29,7 @@ static const struct option run_long[] = {
 
 /* Profile and label names end up in syslinux.cfg, on the kernel command
  * line and in run ids: letters, digits, '.', '_', '-'. */
-static int valid_name(const char *s)
+int run_valid_name(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -125,15 +125,16 @@ static const char *run_opt(int opt, const char *arg, struct run_opts *o)
 		return NULL;
 	case 'P':
 		o->pxe_file = arg;
-		return valid_name(arg) ? NULL : "--pxe-file: a file name in "
-		       "the PXE directory (letters, digits, . _ -)";
+		return run_valid_name(arg) ? NULL : "--pxe-file: a file name "
+		       "in the PXE directory (letters, digits, . _ -)";
 	case 'p':
 		o->profile = arg;
-		return valid_name(arg) ? NULL : "--profile: not a profile name";
+		return run_valid_name(arg) ? NULL : "--profile: not a profile "
+		       "name";
 	case 'l':
 		o->label = arg;
-		return valid_name(arg) ? NULL : "--label: use letters, digits, "
-		       "'.', '_' and '-' (at most 64)";
+		return run_valid_name(arg) ? NULL : "--label: use letters, "
+		       "digits, '.', '_' and '-' (at most 64)";
 	case 'a':
 		return parse_accel(arg, &o->accel) ? "--accel: auto, kvm or "
 		       "tcg" : NULL;
@@ -151,6 +152,9 @@ static const char *run_opt(int opt, const char *arg, struct run_opts *o)
 		return NULL;
 	case 'o':
 		o->out = arg;
+		return NULL;
+	case 'C':
+		o->console = 1;
 		return NULL;
 	}
 	return "?";
@@ -190,7 +194,8 @@ int run_parse(int argc, char **argv, struct run_opts *o)
 		}
 		if (opt == '?' || opt == ':')
 			return lab_bad_option("run", opt, argv);
-		msg = opt && strchr("MDNFB", opt) ? hw_opt(opt, optarg, o, &boot_given) :
+		msg = opt && strchr("MDNFB", opt) ?
+		      hw_opt(opt, optarg, o, &boot_given) :
 		      run_opt(opt, optarg, o);
 		if (msg)
 			return lab_usage_error("run", msg);

@@ -6,6 +6,7 @@
 
 LIB_SRCS := \
 	lib/bootstrap.c \
+	lib/conline.c \
 	lib/json.c \
 	lib/opt.c \
 	lib/opt_help.c \

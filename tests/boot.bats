@@ -12,7 +12,9 @@ setup_file() {
 	export XDG_CACHE_HOME=$BATS_FILE_TMPDIR/cache
 }
 
-# boot IMAGE OUTDIR [args]: one boot on smoke, serial console to OUTDIR.log
+# boot IMAGE OUTDIR [args]: one boot on smoke kept in OUTDIR; the terminal
+# (progress and messages) in OUTDIR.log, the whole serial console in
+# OUTDIR/<run-id>.serial.log
 boot() {
 	local img=$1 out=$2
 	shift 2
@@ -31,11 +33,20 @@ rdump() {
 }
 
 @test "smoke boots from disk.img to DONE and reports every workload" {
-	boot "$DISK" "$BATS_FILE_TMPDIR/r1"
+	local r=$BATS_FILE_TMPDIR/r1
+	boot "$DISK" "$r"
 	[ "$status" -eq 0 ]
-	grep -q 'TWINBENCH {' "$BATS_FILE_TMPDIR/r1.log"
-	grep -qE '^\[1/[0-9]+ [a-z0-9_.-]+ 1/[0-9]+\]' "$BATS_FILE_TMPDIR/r1.log"
-	grep -q 'TWINBENCH-DONE 0001-' "$BATS_FILE_TMPDIR/r1.log"
+	grep -qE '^\[1/[0-9]+ [a-z0-9_.-]+ 1/[0-9]+\]' "$r.log"
+	grep -qx 'twinbench: run 0001-[a-z0-9_.-]* finished, status ok' "$r.log"
+	# the records and workload output stay off the terminal ...
+	run -1 grep -E 'TWINBENCH|^  [a-z0-9_.-]+: ' "$r.log"
+	# ... in the run's console.log and the whole serial log
+	grep -q '^TWINBENCH {' "$r"/0001-*/console.log
+	grep -q '^TWINBENCH-DONE 0001-[a-z0-9_.-]* ok' "$r"/0001-*/console.log
+	grep -q '^TWINBENCH {' "$r"/0001-*.serial.log
+	grep -q 'TWINBENCH-DONE 0001-[a-z0-9_.-]* ok' "$r"/0001-*.serial.log
+	grep -q '^SYSLINUX ' "$r"/0001-*.serial.log	# the boot loader's too
+	[[ "$stderr" == *"twinbench: the whole serial console: $(echo "$r"/0001-*.serial.log)" ]]
 }
 
 @test "the run on BENCHRES is complete and names this image and kernel" {
@@ -73,8 +84,11 @@ rdump() {
 }
 
 @test "a second boot adds run 0002 and leaves run 0001 untouched" {
-	boot "$DISK" "$BATS_FILE_TMPDIR/r2"
+	boot "$DISK" "$BATS_FILE_TMPDIR/r2" --console
 	[ "$status" -eq 0 ]
+	# --console: the whole serial console on the terminal
+	grep -q '^TWINBENCH {' "$BATS_FILE_TMPDIR/r2.log"
+	grep -q '^TWINBENCH-DONE 0002-' "$BATS_FILE_TMPDIR/r2.log"
 	rdump "$DISK" "$BATS_FILE_TMPDIR/d2"
 	local a b
 	a=$(echo "$BATS_FILE_TMPDIR"/d1/runs/0001-*)
@@ -105,7 +119,7 @@ rdump() {
 	[ ! -s "$r/samples.jsonl" ]
 	run jq -r '.profile.source' "$r/manifest.json"
 	[[ "$output" == *BENCHBOOT* ]]
-	run -1 grep -q 'TWINBENCH {' "$BATS_FILE_TMPDIR/r3.log"
+	run -1 grep -q 'TWINBENCH {' "$BATS_FILE_TMPDIR"/r3/0001-*.serial.log
 }
 
 @test "smoke completes in a 101 MiB VM (the 2008 study's 32-VM size)" {
@@ -113,7 +127,8 @@ rdump() {
 	cp --sparse=always "$O/guest/disk.img" "$img"
 	boot "$img" "$BATS_FILE_TMPDIR/r4" --memory 101
 	[ "$status" -eq 0 ]
-	grep -q 'TWINBENCH-DONE 0001-[a-z0-9_.-]* ok' "$BATS_FILE_TMPDIR/r4.log"
+	grep -q 'TWINBENCH-DONE 0001-[a-z0-9_.-]* ok' \
+		"$BATS_FILE_TMPDIR"/r4/0001-*.serial.log
 }
 
 @test "disk.img boots under UEFI (OVMF) through EFI/BOOT/BOOTX64.EFI" {

@@ -32,6 +32,8 @@ setup() {
 	cp --sparse=always "$FIX/disk.img" "$DISK"
 	export TWINBENCH_KVM_CACHE=$BATS_TEST_TMPDIR/kvm-probe
 	export MTOOLS_SKIP_CHECK=1
+	# run without --out keeps its serial log in $TMPDIR
+	export TMPDIR=$BATS_TEST_TMPDIR
 }
 
 # ---- fixture -------------------------------------------------------------
@@ -621,10 +623,10 @@ fake_appliance() {
 	run -0 --separate-stderr "$LAB" run --accel tcg --memory 768 --cpus 3 \
 		--serial-log "$BATS_TEST_TMPDIR/a,b.log" --out "$out" "$DISK"
 	[ "${lines[0]}" = "[1/3 compress 1/4] 12.5 s" ]
-	[ "${lines[1]}" = "TWINBENCH-DONE 0005-qemu ok" ]
+	[ "${lines[1]}" = "twinbench: run 0005-qemu finished, status ok" ]
 	[ "${lines[3]}" = "0005-qemu  kvm-virtio  compress      compress  seconds     s     lower   3   12.50  0.1000  1.22  12.40  12.70  ok" ]
 	[[ "$stderr" == *"twinbench: accel: tcg (--accel tcg)"* ]]
-	[[ "$stderr" == *"twinbench: run 0005-qemu: complete, status ok" ]]
+	[[ "$stderr" == *"twinbench: run 0005-qemu: complete, status ok"$'\n'* ]]
 	[ -e "$out/0005-qemu/DONE" ]
 	cmp "$out/0005-qemu/summary.json" "$BATS_TEST_TMPDIR/src/0005-qemu/summary.json"
 	run -0 cat "$BATS_TEST_TMPDIR/qemu.args"
@@ -632,13 +634,94 @@ fake_appliance() {
 		-monitor none -nic none -no-reboot -m 768 -smp 3 -chardev \
 		"stdio,id=console,logfile=$BATS_TEST_TMPDIR/a,,b.log" -serial \
 		chardev:console -drive "file=$DISK,format=raw,if=virtio" --)" ]
-	# the defaults: 512 MiB, 2 CPUs, no log
+	[[ "$stderr" == *"twinbench: the whole serial console: $BATS_TEST_TMPDIR/a,b.log" ]]
+	# the defaults: 512 MiB, 2 CPUs, the log in $TMPDIR
 	fake_appliance 0006-qemu yes
 	rm "$BATS_TEST_TMPDIR/qemu.args"
-	run -0 "$LAB" run --accel tcg "$DISK"
+	run -0 --separate-stderr "$LAB" run --accel tcg "$DISK"
 	[ "$(sed -n '/^-m$/{n;p}' "$BATS_TEST_TMPDIR/qemu.args")" = 512 ]
 	[ "$(sed -n '/^-smp$/{n;p}' "$BATS_TEST_TMPDIR/qemu.args")" = 2 ]
-	grep -qx stdio,id=console "$BATS_TEST_TMPDIR/qemu.args"
+	grep -qx "stdio,id=console,logfile=$TMPDIR/twinbench-serial-......\.log" \
+		"$BATS_TEST_TMPDIR/qemu.args"
+	[[ "$stderr" == *"twinbench: the whole serial console: $TMPDIR/twinbench-serial-"??????".log" ]]
+}
+
+# a stand-in appliance with everything a real console has: firmware and
+# kernel chatter, records, workload output, messages, progress; each line
+# also goes to the chardev's logfile=, as QEMU writes it
+fake_console() {
+	add_run_cmds "$1" yes > "$BATS_TEST_TMPDIR/dbg.cmds"
+	fake_qemu "$(cat <<-EOF
+	img=\$(printf '%s\n' "\$@" | sed -n 's/^file=\(.*\),format=raw,if=virtio\$/\1/p')
+	log=\$(printf '%s\n' "\$@" | sed -n 's/^stdio,id=console,logfile=//p')
+	log=\${log//,,/,}
+	say() { printf '%s\n' "\$1"; printf '%s\n' "\$1" >> "\$log"; }
+	say \$'SeaBIOS (version 1.16.2-debian-1.16.2-1)\r'
+	say '[    0.512000] Run /init as init process'
+	say 'twinbench 0.1.0: run $1, profile smoke (builtin), label qemu'
+	say 'TWINBENCH-RUN {"schema":1,"run":"$1","label":"qemu","profile":"smoke"}'
+	say '[1/3 compress 1/4] ...'
+	say '  fileserver: Operation      Count    AvgLat    MaxLat'
+	say 'TWINBENCH {"schema":1,"run":"$1","metric":"seconds","value":12.5}'
+	say '[1/3 compress 1/4] 12.5 s ok (warm-up)'
+	say 'twinbench: scratch /scratch is in RAM'
+	say '[    3.100000] Out of memory: Killed process 42 (dbench)'
+	debugfs -w -f '$BATS_TEST_TMPDIR/dbg.cmds' "\$img?offset=$((100352 * 512))" >/dev/null 2>&1
+	say 'TWINBENCH-DONE $1 failed fileserver: timeout'
+	EOF
+	)"
+}
+
+@test "run shows progress and messages; the serial log keeps everything" {
+	local out=$BATS_TEST_TMPDIR/kept
+	fake_console 0007-qemu
+	run -0 --separate-stderr "$LAB" run --accel tcg --out "$out" "$DISK"
+	local shown=(
+		"twinbench 0.1.0: run 0007-qemu, profile smoke (builtin), label qemu"
+		"[1/3 compress 1/4] ..."
+		"[1/3 compress 1/4] 12.5 s ok (warm-up)"
+		"twinbench: scratch /scratch is in RAM"
+		"[    3.100000] Out of memory: Killed process 42 (dbench)"
+		"twinbench: run 0007-qemu finished, status failed: fileserver: timeout"
+	)
+	[ "$(head -n 6 <<< "$output")" = "$(printf '%s\n' "${shown[@]}")" ]
+	[[ "${lines[6]}" == "run "*" label "* ]]	# then the results table
+	run -1 grep -E 'TWINBENCH|SeaBIOS|Run /init|AvgLat' <<< "$output"
+	# the whole console, named after the run, beside it in --out
+	[ "$(wc -l < "$out/0007-qemu.serial.log")" -eq 11 ]
+	grep -q '^TWINBENCH {"schema":1,"run":"0007-qemu"' "$out/0007-qemu.serial.log"
+	grep -q '^TWINBENCH-DONE 0007-qemu failed' "$out/0007-qemu.serial.log"
+	grep -q 'AvgLat' "$out/0007-qemu.serial.log"
+	[[ "$stderr" == *"twinbench: the appliance's console: $out/0007-qemu/console.log"$'\n'* ]]
+	[[ "$stderr" == *"twinbench: the whole serial console: $out/0007-qemu.serial.log" ]]
+	[ -z "$(find "$out" -maxdepth 1 -name 'serial-*')" ]
+	# --console: all of it on stdout, as before
+	fake_console 0008-qemu
+	run -0 --separate-stderr "$LAB" run --accel tcg --console --out "$out" "$DISK"
+	[[ "$output" == *'TWINBENCH {"schema":1,"run":"0008-qemu"'* ]]
+	[[ "$output" == *"  fileserver: Operation      Count"* ]]
+	[[ "$output" == *"TWINBENCH-DONE 0008-qemu failed fileserver: timeout"* ]]
+	cmp <(head -n 11 <<< "$output") "$out/0008-qemu.serial.log"
+}
+
+@test "run never replaces a serial log; without --out it is in TMPDIR" {
+	local out=$BATS_TEST_TMPDIR/kept log
+	mkdir -p "$out"
+	echo older > "$out/0009-qemu.serial.log"
+	fake_console 0009-qemu
+	run -0 --separate-stderr "$LAB" run --accel tcg --out "$out" "$DISK"
+	[ "$(cat "$out/0009-qemu.serial.log")" = older ]
+	log=$(echo "$out"/serial-??????.log)
+	[ "$(wc -l < "$log")" -eq 11 ]
+	[[ "$stderr" == *"twinbench: $out/0009-qemu.serial.log: File exists; the log stays in $log"$'\n'* ]]
+	[[ "$stderr" == *"twinbench: the whole serial console: $log" ]]
+	[[ "$stderr" != *"the appliance's console"* ]]
+	fake_console 0010-qemu
+	run -0 --separate-stderr "$LAB" run --accel tcg "$DISK"
+	log=$(echo "$TMPDIR"/twinbench-serial-??????.log)
+	[ "$(wc -l < "$log")" -eq 11 ]
+	[[ "$stderr" == *"twinbench: the whole serial console: $log" ]]
+	[[ "$stderr" != *"the appliance's console"* ]]
 }
 
 @test "run fails when the new run has no DONE" {

@@ -101,8 +101,9 @@ cd_driver() { # machine bus
 }
 
 # boot_row ROW MACHINE BUS FIRMWARE BOOT NICS [PXE-FILE] [console]
-# One boot on smoke; its console in $T/console.log, the lab's messages in
-# $T/lab.log, the run in $T/out/<run-id>/.
+# One boot on smoke; its whole serial console in $T/console.log (a copy of
+# $T/out/<run-id>.serial.log), the terminal in $T/terminal.log, the lab's
+# messages in $T/lab.log, the run in $T/out/<run-id>/.
 boot_row() {
 	local row=$1 machine=$2 bus=$3 fw=$4 boot=$5 nics=$6 pxe=${7:-}
 	local mode=${8:-res} img args=()
@@ -124,8 +125,9 @@ boot_row() {
 		--timeout 600 --out "$T/out" --machine "$machine" \
 		--disk-bus "$bus" --firmware "$fw" --boot "$boot" \
 		--nic "$nics" "${args[@]}" "$img"
-	printf '%s\n' "$output" > "$T/console.log"
+	printf '%s\n' "$output" > "$T/terminal.log"
 	printf '%s\n' "$stderr" > "$T/lab.log"
+	cat "$T"/out/*.log > "$T/console.log" 2>/dev/null || true
 	if [ "$status" -ne 0 ]; then
 		echo "twinbench run exited $status; its messages:"
 		tail -n 25 "$T/lab.log"

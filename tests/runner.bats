@@ -210,6 +210,29 @@ bad() {
 	[ "$(cat "$d/DONE")" = failed ]
 }
 
+@test "run --quiet: progress and messages on stdout, everything in console.log" {
+	profile q $'[profile]\nrepeat = 1\ndiscard = 0\n[f]\nworkload = fileserver\nclients = 1\ntime = 2\n[s]\nworkload = selftest\nfail = yes'
+	run -1 tb_run --quiet --profile-file "$P/q.profile" --label q
+	d=$R/runs/0001-q
+	[ "${lines[0]}" = "twinbench 0.1.0: run 0001-q, profile q (file $P/q.profile), label q" ]
+	[ "${lines[2]}" = "[1/2 f 1/1] ..." ]
+	[[ "${lines[3]}" == "[1/2 f 1/1] "*" s ok" ]]
+	[ "${lines[5]}" = "[2/2 s 1/1] 0.0 s failed: failed as asked (fail = yes)" ]
+	[ "${lines[6]}" = "twinbench: run 0001-q finished, status failed: s: failed: failed as asked (fail = yes)" ]
+	[ "${lines[7]}" = "twinbench: the whole console: $d/console.log" ]
+	[ "${#lines[@]}" -eq 8 ]
+	# dbench's own lines and the records: only in console.log
+	grep -q '^  f: ' "$d/console.log"
+	grep -q '^TWINBENCH {"schema":1,"run":"0001-q"' "$d/console.log"
+	grep -qx 'TWINBENCH-DONE 0001-q failed s: failed: failed as asked (fail = yes)' \
+		"$d/console.log"
+	# without --quiet stdout is the whole console
+	run -1 tb_run --profile-file "$P/q.profile" --label q
+	[[ "$output" == *$'\n  f: '* ]]
+	[[ "$output" == *$'\nTWINBENCH {"schema":1,"run":"0002-q"'* ]]
+	[[ "$output" == *$'\nTWINBENCH-DONE 0002-q failed s: '* ]]
+}
+
 @test "warm-up runs are marked and left out of the statistics" {
 	profile warm $'[profile]\nrepeat = 4\ndiscard = 1\n[z]\nworkload = seqio\nmode = zero\nsize = 4M\n[c]\nworkload = compress\nsize = 64K\ndiscard = 2\n[r]\nworkload = selftest'
 	run -0 tb_run --profile-file "$P/warm.profile" --label w
