@@ -57,8 +57,10 @@ static int cmd_help(int argc, char **argv)
 		warnx("unknown workload '%s' (see twinbench list)", argv[1]);
 		return 1;
 	}
-	printf("%s - %s\n\noptions (in a profile section with workload = "
-	       "%s):\n", wl->name, wl->help, wl->name);
+	printf("%s - %s\n\nheadline metric (what reports chart): %s\n\n"
+	       "options (in a profile section with workload = %s):\n",
+	       wl->name, wl->help, wl->headline ? wl->headline : "none",
+	       wl->name);
 	fflush(stdout);
 	tb_opt_help(wl->opts, 1);
 	return 0;

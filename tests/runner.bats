@@ -416,3 +416,17 @@ bad() {
 	[[ $output == *"TWINBENCH-DONE 0001-full failed samples.jsonl: write failed: No space left on device"* ]]
 	[[ $output != *"TWINBENCH-DONE 0001-full ok"* ]]
 }
+
+@test "each workload names its headline metric; only its records say headline" {
+	run -0 "$TB" help oltp
+	[[ "$output" == *"headline metric (what reports chart): tps"* ]]
+	profile hl $'[profile]\nrepeat = 1\ndiscard = 0\n[s]\nworkload = selftest\n[z]\nworkload = seqio\nmode = zero\nsize = 4M'
+	tb_run --profile-file "$P/hl.profile" >/dev/null 2>&1
+	f=$(echo "$R"/runs/*/samples.jsonl)
+	[ "$(jq -r 'select(.headline == true) | .instance + ":" + .metric' "$f" |
+		sort | tr '\n' ' ')" = "s:seconds z:throughput " ]
+	# every workload in the table has one, and reports it
+	for w in $("$TB" list | awk '{ print $1 }'); do
+		"$TB" help "$w" | grep -q '^headline metric (what reports chart): [a-z_]*$'
+	done
+}
