@@ -36,37 +36,30 @@ lab: $(LAB_BIN)
 # Installs missing Debian packages first, so it works on a fresh machine.
 # A study in miniature: PROFILE booted in QEMU, then run natively on this
 # machine in container mode (label host: the same binaries, the host's
-# kernel), both into $(STUDY)/runs/ (runs accumulate, none is ever
-# replaced); then, once `twinbench report` exists, the guest against host
-# (it prints the path of report.html).  QEMU boots the study's own copy of
-# disk.img (the guest writes to it; the build's stays as built), taken
-# again when the build's is newer.
-# The terminal shows progress; each run's console.log (and the guest's
-# <run-id>.serial.log) keeps the whole console.
-STUDY = $(O)/study/$(PROFILE)
+# kernel), both into $(STUDY)/runs/; then the guest against the host (the
+# report prints the path of report.html).  A study is one build: STUDY is
+# named after the image id (the initrd's sha256, as in the manifests), so
+# a rebuilt image starts a new study and runs of different bits never meet
+# (the report would refuse them); runs of one build accumulate, none is
+# ever replaced.  QEMU boots the study's own copy of disk.img (the guest
+# writes to it; the build's stays as built).  The terminal shows progress;
+# each run's console.log (and the guest's <run-id>.serial.log) keeps the
+# whole console.  run-study is expanded after the build, when the image
+# id exists.
 run:
 	@sh image-builder/deps.sh
 	@$(MAKE) --no-print-directory guest lab
-	@if [ ! -e $(STUDY)/disk.img ] || \
-	    [ $(O)/guest/disk.img -nt $(STUDY)/disk.img ]; then \
-		[ ! -d $(STUDY)/runs ] || echo "warning: $(O)/guest/disk.img" \
-			"is a new build; the runs in $(STUDY)/runs are of an" \
-			"older one (the report refuses binaries that differ;" \
-			"rm -r $(STUDY) starts a new study)"; \
-		mkdir -p $(STUDY) && \
+	@$(MAKE) --no-print-directory run-study
+
+IMAGE_ID = $(shell sha256sum $(O)/guest/initrd.img | cut -c1-12)
+STUDY = $(O)/study/$(PROFILE)-$(IMAGE_ID)
+.PHONY: run-study
+run-study:
+	@[ -e $(STUDY)/disk.img ] || { mkdir -p $(STUDY) && \
 		echo "cp --sparse=always $(O)/guest/disk.img $(STUDY)/" && \
-		cp --sparse=always $(O)/guest/disk.img $(STUDY)/disk.img; \
-	fi
+		cp --sparse=always $(O)/guest/disk.img $(STUDY)/disk.img; }
 	$(LAB_BIN) run --profile $(PROFILE) --out $(STUDY)/runs $(RUN_ARGS) \
 		$(STUDY)/disk.img
 	$(APPLIANCE_BIN) run --quiet --results $(STUDY) --profile $(PROFILE) \
 		--profiles-dir profiles --bindir $(B)/tools --label host
-	@if $(LAB_BIN) report --help >/dev/null 2>&1; then \
-		echo "$(LAB_BIN) report --baseline host --out $(STUDY)/report" \
-			"$(STUDY)"; \
-		$(LAB_BIN) report --baseline host --out $(STUDY)/report \
-			$(STUDY); \
-	else \
-		echo "the runs: $(STUDY)/runs (no report: this twinbench has" \
-			"no report command yet)"; \
-	fi
+	$(LAB_BIN) report --baseline host --out $(STUDY)/report $(STUDY)
