@@ -134,12 +134,17 @@ csv_row() {	# csv_row FILE PLATFORM INSTANCE METRIC
 }
 
 @test "the same inputs give byte-identical reports; the seed changes the digits" {
-	$GEN --out "$W/s" --platforms bare:1,kvm:0.9 --noise 0.1
+	# 40 cells: shared among threads when there are 2 CPUs or more
+	$GEN --out "$W/s" --platforms bare:1,kvm:0.9 --noise 0.1 \
+		--instances 10 --metrics 4
 	"$LAB" report --quiet --out "$W/a" "$W/s"
 	"$LAB" report --quiet --out "$W/b" "$W/s"
 	diff -r "$W/a" "$W/b"
 	"$LAB" report --quiet --seed 2 --out "$W/c" "$W/s"
 	! cmp -s "$W/a/report.csv" "$W/c/report.csv"
+	# cells are computed in threads: one CPU gives the same bytes
+	taskset -c 0 "$LAB" report --quiet --out "$W/d" "$W/s"
+	diff -r "$W/a" "$W/d"
 	grep -q 'twinbench report --baseline bare --seed 1 --bootstrap 10000' \
 		"$W/a/report.md"
 }

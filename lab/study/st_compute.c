@@ -11,11 +11,11 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "study/st_cells.h"
 #include "study/st_compute.h"
@@ -252,9 +252,12 @@ static int merge(struct st_report *r, struct st_reps *reps, struct chunk *c)
 	return rc;
 }
 
+/* One thread per CPU this process may run on, each with 16 cells or more. */
 static size_t nthreads(size_t ncells)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	int cpus = sched_getaffinity(0, sizeof(set), &set) == 0 ?
+		CPU_COUNT(&set) : 1;
 	size_t t = cpus > 0 ? (size_t)cpus : 1;
 
 	t = t > ST_MAX_THREADS ? ST_MAX_THREADS : t;
