@@ -187,3 +187,14 @@ csv_row() {	# csv_row FILE PLATFORM INSTANCE METRIC
 	jq -e '.platforms[1].hypervisor == "unknown (no manifest)"' \
 		"$W/r/report.json"
 }
+
+@test "bundle: a run id found twice (two sticks) is kept twice, as .2" {
+	$GEN --out "$W/a" --platforms bare:1,kvm:0.5 --boots 1
+	$GEN --out "$W/b" --platforms bare:1,kvm:0.5 --boots 1 --seed 2
+	run -0 "$LAB" bundle --out "$W/s.tar" "$W/a" "$W/b"
+	[ "$(tar -tf "$W/s.tar" | grep -E '^runs/0001-bare(\.2)?/samples.jsonl$' | sort | tr '\n' ' ')" = \
+	  "runs/0001-bare.2/samples.jsonl runs/0001-bare/samples.jsonl " ]
+	run -0 "$LAB" verify "$W/s.tar"
+	mkdir "$W/x" && tar -xf "$W/s.tar" -C "$W/x"
+	jq -e '.platforms[0].runs | length == 2' "$W/x/report/report.json"
+}
