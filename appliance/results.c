@@ -177,6 +177,8 @@ static void context_json(struct app *a, const struct res_rec *r,
 	if (r->st == ST_OK && m && m->kind == 'R' && r->in->wl->headline &&
 	    !strcmp(m->metric, r->in->wl->headline))
 		tb_json_kbool(j, "headline", 1);
+	if (r->st == ST_OK && m && m->kind == 'R' && m->side != TB_SIDE_NONE)
+		tb_json_kstr(j, "side", tb_side_name(m->side));
 	if (r->nderived) {
 		tb_json_key(j, "derived");
 		tb_json_obj_begin(j);

@@ -58,15 +58,29 @@ static int write_line(int fd, const char *line, size_t n)
 int tb_report(struct tb_ctx *ctx, const char *metric, double value,
 	      const char *unit, enum tb_better better)
 {
+	return tb_report_side(ctx, TB_SIDE_NONE, metric, value, unit, better);
+}
+
+const char *tb_side_name(enum tb_side side)
+{
+	return side == TB_SIDE_LOCAL ? "local" :
+		side == TB_SIDE_PEER ? "peer" : NULL;
+}
+
+int tb_report_side(struct tb_ctx *ctx, enum tb_side side, const char *metric,
+		   double value, const char *unit, enum tb_better better)
+{
 	char m[MSG_FIELD(metric)], u[MSG_FIELD(unit)], line[256];
+	const char *sn = tb_side_name(side);
 	int n;
 
 	if (!metric || !*metric || !isfinite(value))
 		return -EINVAL;
 	field_clean(m, sizeof(m), metric);
 	field_clean(u, sizeof(u), unit ? unit : "");
-	n = snprintf(line, sizeof(line), "R\t%s\t%.17g\t%s\t%s\n", m, value,
-		     u, tb_better_name(better));
+	n = snprintf(line, sizeof(line), "R\t%s\t%.17g\t%s\t%s%s%s\n", m,
+		     value, u, tb_better_name(better), sn ? "\t" : "",
+		     sn ? sn : "");
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return -EOVERFLOW;
 	return write_line(ctx->report_fd, line, (size_t)n);
@@ -215,6 +229,20 @@ static int parse_result(const char **f, const char **fe,
 	return 0;
 }
 
+/* The optional side field of an R line. */
+static int parse_side(const char *s, const char *e, struct tb_report_msg *m)
+{
+	size_t n = (size_t)(e - s);
+
+	if (n == 5 && !memcmp(s, "local", 5))
+		m->side = TB_SIDE_LOCAL;
+	else if (n == 4 && !memcmp(s, "peer", 4))
+		m->side = TB_SIDE_PEER;
+	else
+		return -1;
+	return 0;
+}
+
 static int parse_derived(const char **f, const char **fe,
 			 struct tb_report_msg *m)
 {
@@ -240,7 +268,7 @@ static int parse_phase(const char **f, const char **fe,
 
 int tb_report_parse(const char *line, struct tb_report_msg *m)
 {
-	const char *f[5], *fe[5], *end;
+	const char *f[6], *fe[6], *end;
 	size_t len;
 	int n;
 
@@ -249,12 +277,13 @@ int tb_report_parse(const char *line, struct tb_report_msg *m)
 	if (len > 0 && line[len - 1] == '\n')
 		len--;
 	end = line + len;
-	n = split_tabs(line, end, f, fe, 5);
+	n = split_tabs(line, end, f, fe, 6);
 	if (n < 2 || fe[0] - f[0] != 1)
 		return -1;
 	m->kind = line[0];
-	if (m->kind == 'R' && n == 5)
-		return parse_result(f, fe, m) ? -1 : 0;
+	if (m->kind == 'R' && (n == 5 || n == 6))
+		return parse_result(f, fe, m) ||
+			(n == 6 && parse_side(f[5], fe[5], m)) ? -1 : 0;
 	if (m->kind == 'D' && n == 3)
 		return parse_derived(f, fe, m);
 	if (m->kind == 'P' && n == 4)

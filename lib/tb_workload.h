@@ -49,6 +49,10 @@ struct tb_ctx {
 	int rep;		/* repetition index, 0-based */
 	int report_fd;		/* where tb_report() writes (runner's pipe) */
 	const char *instance;	/* instance (section) name */
+	/* The peer machine (bench.peer / --peer: "ADDR[:PORT]"), its token,
+	 * or NULL; net_error says why the network is not usable (no link,
+	 * no address, the peer did not answer in time), else NULL. */
+	const char *peer, *token, *net_error;
 	struct tb_phase phase;
 };
 
@@ -73,6 +77,13 @@ struct tb_workload {
 /* Report one measured value.  unit e.g. "MB/s", "s", "ratio". */
 int tb_report(struct tb_ctx *ctx, const char *metric, double value,
 	      const char *unit, enum tb_better better);
+/* Which machine measured a value: a workload that talks to a peer marks
+ * every value it reports (records say "side":"local" or "side":"peer");
+ * TB_SIDE_NONE is tb_report() and leaves the record unmarked. */
+enum tb_side { TB_SIDE_NONE, TB_SIDE_LOCAL, TB_SIDE_PEER };
+int tb_report_side(struct tb_ctx *ctx, enum tb_side side, const char *metric,
+		   double value, const char *unit, enum tb_better better);
+const char *tb_side_name(enum tb_side side);	/* "local", "peer", NULL */
 /* A parameter whose value was derived from the machine at run time. */
 int tb_derived(struct tb_ctx *ctx, const char *param, double value);
 
@@ -94,7 +105,7 @@ int tb_skip(struct tb_ctx *ctx, const char *fmt, ...)
 
 /* Runner side: one line read from the report pipe.
  * Wire format (tab separated, one per line):
- *   R <metric> <value %.17g> <unit> <higher|lower|info>
+ *   R <metric> <value %.17g> <unit> <higher|lower|info> [local|peer]
  *   D <param> <value %.17g>         a derived parameter
  *   P <ns> <cpu_s %.17g> <peak_rss_kib, -1 unknown>   the timed phase
  *   F <reason>          run failed
@@ -108,6 +119,7 @@ struct tb_report_msg {
 	double value;
 	char unit[32];
 	enum tb_better better;
+	enum tb_side side;	/* R: who measured it */
 	char reason[256];
 	uint64_t ns;
 	long rss_kib;

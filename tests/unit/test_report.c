@@ -34,6 +34,19 @@ static void test_result(struct tap *t, struct tb_ctx *ctx, int rfd)
 	       !strcmp(m.metric, "through put ") && m.value == 0.1 &&
 	       !strcmp(m.unit, "MB/s") && m.better == TB_HIGHER,
 	       "metric sanitized, 0.1 exact, higher");
+	tb_report_side(ctx, TB_SIDE_PEER, "peer_cpu_time", 2, "s", TB_INFO);
+	drain(rfd, buf, sizeof(buf));
+	tap_str(t, buf, "R\tpeer_cpu_time\t2\ts\tinfo\tpeer\n",
+		"side peer on the wire");
+	tap_ok(t, tb_report_parse(buf, &m) == 0 && m.side == TB_SIDE_PEER &&
+	       m.value == 2, "side peer parsed");
+	tap_ok(t, tb_report_parse("R\tx\t1\ts\tlower\tlocal\n", &m) == 0 &&
+	       m.side == TB_SIDE_LOCAL, "side local parsed");
+	tap_ok(t, tb_report_parse("R\tx\t1\ts\tlower\tboth\n", &m) < 0 &&
+	       tb_report_parse("R\tx\t1\ts\tlower\tpeer\tx\n", &m) < 0,
+	       "unknown side or extra field refused");
+	tap_ok(t, tb_report_parse("R\tx\t1\ts\tlower\n", &m) == 0 &&
+	       m.side == TB_SIDE_NONE, "no side field: unmarked");
 	tap_ok(t, tb_report(ctx, "x", NAN, "s", TB_LOWER) == -EINVAL &&
 	       tb_report(ctx, "", 1, "s", TB_LOWER) == -EINVAL,
 	       "NaN value or empty metric refused");
