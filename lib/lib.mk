@@ -8,6 +8,7 @@ LIB_SRCS := \
 	lib/bootstrap.c \
 	lib/conline.c \
 	lib/json.c \
+	lib/json_check.c \
 	lib/opt.c \
 	lib/opt_help.c \
 	lib/phase.c \

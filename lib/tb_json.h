@@ -44,6 +44,9 @@ void tb_json_bool(struct tb_json *j, int v);
 void tb_json_null(struct tb_json *j);
 /* Insert already-serialized JSON text as one value (caller vouches). */
 void tb_json_raw(struct tb_json *j, const char *text);
+/* json_check.c: 0 when text[len] is exactly one well-formed JSON value,
+ * else -1 with the byte offset in err. */
+int tb_json_check(const char *text, size_t len, char *err, size_t n);
 
 /* key + value shorthands */
 void tb_json_kstr(struct tb_json *j, const char *k, const char *s);

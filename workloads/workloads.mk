@@ -3,6 +3,7 @@ WL_SRCS := \
 	workloads/table.c \
 	workloads/datagen.c \
 	workloads/input.c \
+	$(sort $(wildcard workloads/dataset*.c)) \
 	workloads/seqio.c \
 	$(sort $(wildcard workloads/fileserver*.c)) \
 	$(sort $(wildcard workloads/build*.c)) \
@@ -10,3 +11,8 @@ WL_SRCS := \
 	workloads/network.c \
 	workloads/compress.c \
 	workloads/selftest.c
+
+# The unit test of the transfer data sets links the generator's host objects
+# (tests/unit/test_dataset.c; the unit rule links all prerequisites).
+DATASET_SRCS := $(filter workloads/dataset%.c,$(WL_SRCS)) workloads/datagen.c
+$(B)/unit/test_dataset: $(call host_objs,$(DATASET_SRCS))

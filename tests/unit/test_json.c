@@ -176,6 +176,45 @@ static void test_errors(struct tap *t, struct tb_json *j)
 	       "reset clears the error");
 }
 
+static int ck(const char *s)
+{
+	char err[64];
+
+	return tb_json_check(s, strlen(s), err, sizeof(err));
+}
+
+static void test_check(struct tap *t)
+{
+	static const char *const good[] = {
+		"{}", " [ ] ", "{\"a\":[1,-0.5e+3,true,false,null,\"x\"]}",
+		"\"\\u00e9\\n\"", "0", "{\"k\":{\"k\":{}}}", "\"\xc3\xa9\"",
+	};
+	static const char *const bad[] = {
+		"", "{", "{\"a\":1,}", "[1,]", "01", "1.", "-", "{\"a\" 1}",
+		"{a:1}", "\"\x01\"", "\"\\x\"", "\"\\u12\"", "tru", "{} {}",
+		"\"\xc3\"", "\"\xed\xa0\x80\"", "[1 2]", "\"abc",
+	};
+	char deep[200], err[64];
+	size_t i;
+	int ok = 1;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (ck(good[i]) != 0)
+			ok = 0, printf("# refused: %s\n", good[i]);
+	tap_ok(t, ok, "tb_json_check accepts well-formed JSON");
+	ok = 1;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (ck(bad[i]) == 0)
+			ok = 0, printf("# accepted: %s\n", bad[i]);
+	tap_ok(t, ok, "tb_json_check refuses malformed JSON");
+	memset(deep, '[', 100);
+	memset(deep + 100, ']', 100);
+	tap_ok(t, tb_json_check(deep, 200, err, sizeof(err)) < 0 &&
+	       strstr(err, "byte"), "nesting is bounded, error names byte");
+	tap_ok(t, tb_json_check("{\"a\":1}x", 9, err, sizeof(err)) < 0 &&
+	       !strcmp(err, "not valid JSON at byte 7"), "offset of the error");
+}
+
 int main(void)
 {
 	struct tap t = { 0, 0 };
@@ -187,6 +226,7 @@ int main(void)
 	test_numbers(&t, &j);
 	test_nesting(&t, &j);
 	test_errors(&t, &j);
+	test_check(&t);
 	tb_json_free(&j);
 	return tap_done(&t);
 }
