@@ -88,6 +88,11 @@ struct app {
 	struct app_timings t;
 	char *image_id, *image_reason;	/* manifest cache */
 	char *scratch_json;		/* scratch_describe() of scratch */
+	/* the network: bench.peer/--peer ("ADDR[:PORT]"), its token, why
+	 * the network or the peer cannot be used (every run that needs it
+	 * fails with that), and the peer agent's manifest (JSON) */
+	char *peer, *token, *net_error, *peer_manifest;
+	int netwait;			/* seconds the peer may take */
 	/* the run */
 	struct tb_profile prof;
 	int prof_ok;
@@ -170,6 +175,10 @@ void hardware_block_driver(const char *dev, char *out, size_t n);
  * "driver":…} (malloc'ed text, NULL when out of memory). */
 char *scratch_describe(const char *dir);
 
+/* peercheck.c: wait (bounded) for the peer agent when the profile needs
+ * it; sets peer_manifest, or net_error. */
+void session_peer(struct app *a);
+
 /* runner.c */
 int runner_run(struct app *a);
 uint64_t runner_seed(uint64_t profile_seed, const char *instance);
@@ -180,6 +189,7 @@ struct child_spec {
 	const char *scratch, *bindir;
 	uint64_t seed;
 	int rep, report_fd, out_fd;
+	const char *peer, *token, *net_error;
 };
 void child_main(const struct child_spec *cs) __attribute__((noreturn));
 

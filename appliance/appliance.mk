@@ -19,7 +19,19 @@ APPLIANCE_SRCS := \
 	appliance/scratch.c \
 	appliance/container.c \
 	appliance/console.c \
-	appliance/fsutil.c
+	appliance/fsutil.c \
+	appliance/net.c \
+	appliance/peercheck.c \
+	appliance/agent.c \
+	appliance/agent_sess.c \
+	appliance/agent_svc.c \
+	appliance/agent_proc.c \
+	appliance/agent_data.c \
+	appliance/agent_info.c
+
+# agent_data.c uses workloads/dataset.h when it exists (__has_include): a
+# header that appears later must rebuild it.
+$(call musl_objs,appliance/agent_data.c): $(wildcard workloads/dataset.h)
 
 APPLIANCE_BIN := $(B)/appliance/twinbench
 APPLIANCE_OBJS := $(call musl_objs,$(APPLIANCE_SRCS) $(WL_SRCS))

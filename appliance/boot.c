@@ -82,8 +82,45 @@ static char *next_word(char **s)
 	return w;
 }
 
+static void set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = strdup(v);
+}
+
+/* bench.role, bench.net, bench.peer, bench.token, bench.netwait */
+static int set_net_param(struct app *a, struct boot_params *bp, const char *w)
+{
+	char *end;
+	long v;
+
+	if (!strcmp(w, "bench.role=server") || !strcmp(w, "bench.role=client"))
+		bp->server = w[11] == 's';
+	else if (!strncmp(w, "bench.role=", 11))
+		con_printf(&a->con, "twinbench: %s: use client or server; "
+			   "running as client\n", w);
+	else if (!strncmp(w, "bench.net=", 10))
+		set_str(&bp->net, w + 10);
+	else if (!strncmp(w, "bench.peer=", 11))
+		set_str(&bp->peer, w + 11);
+	else if (!strncmp(w, "bench.token=", 12))
+		set_str(&bp->token, w + 12);
+	else if (!strncmp(w, "bench.netwait=", 14)) {
+		v = strtol(w + 14, &end, 10);
+		if (w[14] && !*end && v >= 1 && v <= 3600)
+			bp->netwait = (int)v;
+		else
+			con_printf(&a->con, "twinbench: %s: use 1..3600 "
+				   "seconds; keeping %d\n", w, bp->netwait);
+	} else
+		return 0;
+	return 1;
+}
+
 static void set_param(struct app *a, struct boot_params *bp, const char *w)
 {
+	if (set_net_param(a, bp, w))
+		return;
 	if (!strncmp(w, "bench.profile=", 14)) {
 		free(bp->profile);
 		bp->profile = strdup(w + 14);
@@ -107,6 +144,7 @@ void boot_cmdline(struct app *a, struct boot_params *bp)
 	char *copy, *s, *w;
 
 	memset(bp, 0, sizeof(*bp));
+	bp->netwait = 30;
 	a->cmdline = fs_read_line("/proc/cmdline");
 	copy = a->cmdline ? strdup(a->cmdline) : NULL;
 	for (s = copy; s && (w = next_word(&s));)

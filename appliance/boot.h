@@ -10,6 +10,11 @@ struct boot_params {
 	char *profile;		/* bench.profile, default "default" */
 	char *label;		/* bench.label or NULL */
 	enum boot_after after;	/* bench.after */
+	int server;		/* bench.role=server: the peer agent */
+	char *net;		/* bench.net or NULL */
+	char *peer;		/* bench.peer or NULL */
+	char *token;		/* bench.token or NULL */
+	int netwait;		/* bench.netwait: seconds per step */
 };
 
 /* boot.c */
@@ -23,6 +28,10 @@ void boot_fwcfg_params(struct app *a, struct boot_params *bp);
 double boot_uptime(void);
 void boot_end(struct app *a, enum boot_after after)
 	__attribute__((noreturn));
+
+/* net.c: bench.net; NULL when the network is up, else why not
+ * (malloc'ed, one sentence). */
+char *net_setup(struct app *a, const char *spec, int wait_s);
 
 /* disks.c */
 void disks_wait(struct app *a);

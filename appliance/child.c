@@ -56,6 +56,9 @@ void child_main(const struct child_spec *cs)
 	ctx.rep = cs->rep;
 	ctx.report_fd = cs->report_fd;
 	ctx.instance = cs->in->name;
+	ctx.peer = cs->peer;
+	ctx.token = cs->token;
+	ctx.net_error = cs->net_error;
 	if (chdir(cs->scratch) < 0) {
 		tb_fail(&ctx, "%s: %s", cs->scratch, strerror(errno));
 		rc = -1;

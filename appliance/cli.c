@@ -4,7 +4,10 @@
  * --profiles-dir (default /etc/twinbench/profiles), the tools from --bindir
  * (default /usr/bin), results go to --results DIR/runs/<run-id>/, scratch
  * to --scratch DIR or a fresh directory under $TMPDIR (removed at the end
- * unless --keep-scratch).  The console is stdout; --quiet keeps it to the
+ * unless --keep-scratch).  --peer ADDR[:PORT] names the peer agent of the
+ * network workloads (`twinbench serve` on another machine), --token its
+ * shared secret, --netwait how long it may take to answer (default 30 s).
+ * The console is stdout; --quiet keeps it to the
  * progress lines and messages (console.log still gets everything).
  */
 #include <err.h>
@@ -20,8 +23,8 @@
 
 struct cli_opts {
 	const char *results, *profile, *profile_file, *label;
-	const char *scratch, *bindir, *profiles_dir;
-	int keep_scratch, quiet;
+	const char *scratch, *bindir, *profiles_dir, *peer, *token;
+	int keep_scratch, quiet, netwait;
 	char bindir_abs[PATH_MAX];	/* workloads run with cwd = scratch */
 };
 
@@ -35,8 +38,24 @@ static const struct option long_opts[] = {
 	{ "profiles-dir", required_argument, NULL, 'd' },
 	{ "keep-scratch", no_argument, NULL, 'k' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "peer", required_argument, NULL, 'P' },
+	{ "token", required_argument, NULL, 'T' },
+	{ "netwait", required_argument, NULL, 'w' },
 	{ NULL, 0, NULL, 0 },
 };
+
+static int parse_netwait(const char *s, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < 1 || v > 3600) {
+		warnx("--netwait: %s: use 1..3600 seconds", s);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
 
 static int parse_opts(int argc, char **argv, struct cli_opts *o)
 {
@@ -45,6 +64,7 @@ static int parse_opts(int argc, char **argv, struct cli_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->bindir = "/usr/bin";
 	o->profiles_dir = "/etc/twinbench/profiles";
+	o->netwait = 30;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
 		switch (c) {
@@ -57,6 +77,12 @@ static int parse_opts(int argc, char **argv, struct cli_opts *o)
 		case 'd': o->profiles_dir = optarg; break;
 		case 'k': o->keep_scratch = 1; break;
 		case 'q': o->quiet = 1; break;
+		case 'P': o->peer = optarg; break;
+		case 'T': o->token = optarg; break;
+		case 'w':
+			if (parse_netwait(optarg, &o->netwait) < 0)
+				return -1;
+			break;
 		default: return -1;
 		}
 	}
@@ -118,6 +144,10 @@ static int setup(struct app *a, const struct cli_opts *o)
 
 	a->bindir = o->bindir;
 	a->keep_scratch = o->keep_scratch;
+	a->netwait = o->netwait;
+	if ((o->peer && !(a->peer = strdup(o->peer))) ||
+	    (o->token && !(a->token = strdup(o->token))))
+		return -ENOMEM;
 	a->results_root = strdup(o->results);
 	a->label = o->label ? res_sanitize_label(o->label) : default_label();
 	if (o->profile_file) {
@@ -150,7 +180,9 @@ int cli_run(int argc, char **argv)
 		fprintf(stderr, "usage: twinbench run --results DIR "
 			"[--profile NAME | --profile-file PATH] [--label L]\n"
 			"       [--scratch DIR] [--bindir DIR] "
-			"[--profiles-dir DIR] [--keep-scratch] [--quiet]\n");
+			"[--profiles-dir DIR] [--keep-scratch] [--quiet]\n"
+			"       [--peer ADDR[:PORT]] [--token TEXT] "
+			"[--netwait SECONDS]\n");
 		return 2;
 	}
 	prctl(PR_SET_CHILD_SUBREAPER, 1);

@@ -3,14 +3,17 @@
  * mounts -> console -> kernel parameters -> modules -> disks by label ->
  * profile (BENCHBOOT:/profiles/NAME.profile overrides the built-in
  * /etc/twinbench/profiles/NAME.profile), parsed before anything else ->
- * BENCHSCRATCH formatted (only when the profile is valid) -> the session
+ * BENCHSCRATCH formatted (only when the profile is valid) -> the network
+ * (bench.net) -> the session
  * (run, results) -> unmount, sync -> power off, reboot or a shell.
- * Never returns.
+ * With bench.role=server it is the peer agent instead (no profile, no
+ * results).  Never returns.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "agent.h"
 #include "boot.h"
 #include "tb_sha256.h"
 #include "tb_util.h"
@@ -64,6 +67,47 @@ static void find_profile(struct app *a, const struct boot_params *bp)
 		app_find_profile(a, dirs, src);
 }
 
+/* bench.net (when given), then the peer's address and token for the
+ * runs; a network that did not come up is every network run's reason. */
+static void network(struct app *a, const struct boot_params *bp)
+{
+	a->netwait = bp->netwait;
+	if (bp->peer && *bp->peer)
+		a->peer = strdup(bp->peer);
+	if (bp->token && *bp->token)
+		a->token = strdup(bp->token);
+	if (!bp->net || !*bp->net)
+		return;
+	a->net_error = net_setup(a, bp->net, bp->netwait);
+	if (a->net_error)
+		con_printf(&a->con, "twinbench: %s\n", a->net_error);
+}
+
+/* bench.role=server: the peer agent, on a freshly formatted scratch disk,
+ * until the machine is stopped.  Nothing is recorded on BENCHRES. */
+static void serve(struct app *a, const struct boot_params *bp)
+{
+	struct agent_cfg cfg;
+
+	disks_scratch(a, 1);
+	network(a, bp);
+	agent_cfg_init(&cfg);
+	cfg.token = a->token;
+	cfg.scratch = a->scratch;
+	cfg.bindir = "/usr/bin";
+	cfg.con = &a->con;
+	cfg.image_id = a->image_id;
+	cfg.hardware = a->hardware;
+	if (a->net_error)
+		con_printf(&a->con, "twinbench: serving anyway: %s\n",
+			   a->net_error);
+	con_printf(&a->con, "twinbench: bench.role=server: peer agent on "
+		   "port %d, scratch %s\n", cfg.port,
+		   a->scratch ? a->scratch : "(none)");
+	if (agent_serve(&cfg) < 0)
+		con_printf(&a->con, "twinbench: the peer agent stopped\n");
+}
+
 int init_main(void)
 {
 	struct boot_params bp;
@@ -84,10 +128,15 @@ int init_main(void)
 	if (a.hardware)
 		con_printf(&a.con, "TWINBENCH-HARDWARE %s\n", a.hardware);
 	image_id(&a);
+	if (bp.server) {
+		serve(&a, &bp);
+		boot_end(&a, bp.after);
+	}
 	choose_label(&a, &bp);
 	find_profile(&a, &bp);
 	app_parse_profile(&a);
 	disks_scratch(&a, a.prof_ok);
+	network(&a, &bp);
 	a.bindir = "/usr/bin";
 	if (!a.label || !a.results_root || !a.scratch ||
 	    tb_mkdir_p(a.results_root, 0755) < 0)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "agent.h"
 #include "appliance.h"
 #include "workloads.h"
 
@@ -18,6 +19,11 @@ static const char usage_text[] =
 	"                     [--label LABEL] [--scratch DIR] [--bindir DIR]\n"
 	"                     [--profiles-dir DIR] [--keep-scratch] "
 	"[--quiet]\n"
+	"                     [--peer ADDR[:PORT]] [--token TEXT] "
+	"[--netwait SECONDS]\n"
+	"       twinbench serve [--port P] [--listen ADDR] [--token T] "
+	"[--scratch DIR]\n"
+	"                       [--bindir DIR] [--once]   the peer agent\n"
 	"       twinbench list                 workloads\n"
 	"       twinbench help WORKLOAD        a workload's options\n"
 	"       twinbench check PROFILE_FILE   parse and validate only\n"
@@ -102,6 +108,7 @@ static const struct {
 	{ "list", cmd_list },
 	{ "help", cmd_help },
 	{ "check", cmd_check },
+	{ "serve", agent_main },
 };
 
 static int find_command(const char *name)

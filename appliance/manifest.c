@@ -197,6 +197,25 @@ static void storage_json(struct app *a, struct tb_json *j)
 	tb_json_obj_end(j);
 }
 
+/* The peer of the network workloads: its address and the manifest its
+ * agent sent (hardware, kernel, its binaries' sha256). */
+static void peer_json(struct app *a, struct tb_json *j)
+{
+	tb_json_key(j, "peer");
+	if (!a->peer) {
+		tb_json_null(j);
+		return;
+	}
+	tb_json_obj_begin(j);
+	ksn(j, "address", a->peer);
+	tb_json_kbool(j, "token", a->token != NULL);
+	ksn(j, "error", a->net_error);
+	tb_json_key(j, "manifest");
+	a->peer_manifest ? tb_json_raw(j, a->peer_manifest) :
+		tb_json_null(j);
+	tb_json_obj_end(j);
+}
+
 static void knum_or_null(struct tb_json *j, const char *k, double v)
 {
 	tb_json_key(j, k);
@@ -251,6 +270,7 @@ int manifest_write(struct app *a, int final)
 	a->hardware ? tb_json_raw(&j, a->hardware) : tb_json_null(&j);
 	sysinfo_container(&j, engine, sizeof(engine));
 	storage_json(a, &j);
+	peer_json(a, &j);
 	timings_json(a, &j);
 	tb_json_obj_end(&j);
 	rc = tb_json_error(&j);

@@ -69,7 +69,8 @@ static pid_t spawn(struct run_io *io, const char *scratch, uint64_t seed)
 	pid = fork();
 	if (pid == 0) {
 		cs = (struct child_spec){ io->in, scratch, io->a->bindir, seed,
-					  io->rep, rp[1], op[1] };
+					  io->rep, rp[1], op[1], io->a->peer,
+					  io->a->token, io->a->net_error };
 		close(rp[0]);
 		close(op[0]);
 		child_main(&cs);

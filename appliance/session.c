@@ -28,6 +28,7 @@ void app_init(struct app *a, enum app_mode mode)
 	a->t.modules_s = a->t.disk_wait_s = a->t.mkfs_s = -1;
 	a->t.runner_s = -1;
 	a->bindir = "/usr/bin";
+	a->netwait = 30;
 }
 
 void app_free(struct app *a)
@@ -58,6 +59,10 @@ void app_free(struct app *a)
 	free(a->run_dir);
 	tb_sum_free(a->sum);
 	free(a->scratch_json);
+	free(a->peer);
+	free(a->token);
+	free(a->net_error);
+	free(a->peer_manifest);
 	free(a->setup_err);
 	free(a->write_err);
 	free(a->runs);
@@ -271,6 +276,8 @@ int app_session(struct app *a)
 	rc = manifest_write(a, 0);
 	if (rc < 0)
 		res_write_failed(a, "manifest.json", rc);
+	if (!a->profile_error)
+		session_peer(a);
 	run_or_refuse(a);
 	if (finish(a) < 0)
 		return -1;

@@ -5,6 +5,8 @@
 # musl's libc already contains libm, glibc needs -lm).
 
 LIB_SRCS := \
+	lib/agent_proto.c \
+	lib/agent_wire.c \
 	lib/bootstrap.c \
 	lib/conline.c \
 	lib/json.c \

@@ -72,6 +72,9 @@ struct tb_workload {
 	/* Optional: extra binaries this workload executes (for the manifest's
 	 * sha256 list), relative to ctx->bindir; NULL-terminated. */
 	const char *const *tools;
+	/* The workload talks to the peer agent (bench.peer / --peer): the
+	 * session checks, once, that the peer answers before the runs. */
+	int needs_peer;
 };
 
 /* Report one measured value.  unit e.g. "MB/s", "s", "ratio". */

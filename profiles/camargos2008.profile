@@ -6,8 +6,13 @@
 #
 # The paper ran different tool versions on host and guests (Ubuntu 7.10 vs
 # 6.10); here every platform runs the same bytes.  The network benchmarks
-# (netperf, two rsync experiments) need a second machine: they are listed so
-# the study is complete, and are recorded as skipped until a peer is set.
+# (netperf, two rsync experiments) need a second machine, the peer: boot
+# the same image there with bench.role=server (or run `twinbench serve` on
+# it), or let `twinbench run --peer IMAGE` boot one beside the VM.  Without
+# a peer they are recorded as skipped, with the reason.  The paper's
+# machine under test was the *client* of the second machine in all three:
+# it ran netperf against the other's netserver, and pulled both rsync data
+# sets from the other's rsync daemon into its own /var/tmp.
 # Needs a BENCHSCRATCH partition of at least 2 GiB (the default).
 
 [profile]
@@ -32,17 +37,31 @@ workload = fileserver
 clients = 100
 time = 300
 
-# Netperf: netperf -H <server>
+# Netperf: netserver on the peer; netperf -H <server> here: netperf's
+# default test, TCP_STREAM from this machine to the peer, 10 s, netperf's
+# default send size (the socket buffer's)
 [netperf]
 workload = netstream
+tool = netperf
+tests = stream
+time = 10
 
-# Rsync, experiment 1: the kernel source tree (294M, 23741 files)
+# Rsync, experiment 1: rsync -av <server>::kernel /var/tmp, then
+# rm -fr /var/tmp/*: the peer serves a seeded tree shaped like the
+# linux-2.6.22.14 source (23741 files, 294M) and this machine pulls it
 [rsync-tree]
 workload = transfer
+dataset = tree
+files = 23741
+size = 294M
+direction = pull
 
-# Rsync, experiment 2: an ISO image (433M)
+# Rsync, experiment 2: rsync -av <server>::iso /var/tmp: one 433M file
 [rsync-iso]
 workload = transfer
+dataset = file
+size = 433M
+direction = pull
 
 # Dd, experiment 1: dd if=<433M ISO> of=/var/tmp/out.iso
 [dd-file]

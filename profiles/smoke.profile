@@ -44,3 +44,23 @@ time = 2
 workload = build
 files = 8
 jobs = 2
+
+# The network workloads run when a peer is set (bench.peer=, twinbench run
+# --peer); without one they are recorded as skipped.
+[netstream]
+workload = netstream
+tool = netperf
+tests = all
+time = 1
+
+[transfer-tree]
+workload = transfer
+dataset = tree
+files = 200
+size = 2M
+
+[transfer-push]
+workload = transfer
+dataset = file
+size = 4M
+direction = push
