@@ -162,8 +162,7 @@ static int scan(struct app *a)
 	closedir(d);
 	return n;
 }
-
-/* Until all three labels are there, or BENCHRES, BENCHBOOT or our ISO is
+/* Until all three labels are there, or one of them (or our ISO) is
  * there and no new device came for 2 s, or no device at all after 8 s (IDE
  * under OVMF on a loaded host can take that long), or
  * 10 s passed.  Without a BENCHBOOT partition, the ISO (if in a drive) is
@@ -184,7 +183,8 @@ void disks_wait(struct app *a)
 		}
 		if ((a->boot_dev && a->res_dev && a->scratch_dev) ||
 		    el >= WAIT_MAX_S || (n == 0 && el >= 8) ||
-		    ((a->res_dev || a->boot_dev || a->iso_dev) &&
+		    ((a->res_dev || a->boot_dev || a->iso_dev ||
+		      a->scratch_dev) &&
 		     el - changed >= 2))
 			break;
 		usleep(100000);

@@ -1,7 +1,8 @@
 /* cmd_run.c - `twinbench run [OPTION]... IMAGE`: pick the profile, pick
  * the accelerator, boot the image in QEMU (the machine, disk bus, NIC,
  * firmware and boot method asked for) with the whole serial console in a
- * log and its progress lines on stdout (all of it with --console), then
+ * log and its progress lines on stdout (all of it with --console), a peer
+ * VM beside it or a link to a peer agent with --peer (peer.h), then
  * read the run back from BENCHRES (disk.img, or a --results-disk) or,
  * without one, from the serial log, show it and say where the logs are.
  */
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "lab.h"
+#include "peer.h"
 #include "run_console.h"
 #include "tb_util.h"
 
@@ -23,6 +25,8 @@ struct run_ctx {
 	char *work;			/* private temporary directory */
 	struct run_log log;		/* the whole serial console */
 	struct boot_src src;
+	struct run_peer peer;		/* --peer */
+	char *params, *append;		/* with the peer's parameters */
 	struct col_list before;		/* runs on BENCHRES before the boot */
 	enum accel accel;
 	int qemu_failed;		/* timed out or exited non-zero */
@@ -154,8 +158,10 @@ static void qemu_config(const struct run_ctx *c, struct qemu_cfg *q)
 	q->pxe_file = c->src.pxe_file;
 	q->kernel = c->src.kernel;
 	q->initrd = c->src.initrd;
-	q->append = c->src.append;
-	q->params = c->src.params;
+	q->append = c->append ? c->append : c->src.append;
+	q->params = c->params ? c->params : c->src.params;
+	q->netdev0 = c->peer.netdev0;
+	q->user0 = c->peer.user0;
 	q->ovmf_code = c->src.ovmf_code;
 	q->ovmf_vars = c->src.ovmf_vars;
 }
@@ -209,11 +215,18 @@ static int boot(struct run_ctx *c)
 		warnx("out of memory");
 		return -1;
 	}
+	e = run_peer_start(&c->peer, c->o, c->accel);
+	if (e) {
+		free(line);
+		qemu_argv_free(argv);
+		return -1;
+	}
 	warnx("booting: %s", line);
 	c->booted = 1;
 	e = run_qemu(c, argv, &r);
 	if (!e)
 		qemu_outcome(c, q.qemu, &r);
+	run_peer_stop(&c->peer);
 	c->qemu_failed = e || r.timed_out || r.status;
 	free(line);
 	qemu_argv_free(argv);
@@ -252,6 +265,25 @@ static int find_parts(struct run_ctx *c)
 						IMG_FS_EXT4, &c->res) ? -1 : 0;
 }
 
+/* The peer's parameters for the client: on the kernel command line of a
+ * kernel boot, else in fw_cfg (disk, cdrom, pxe), so that a disk.img's
+ * boot menu never keeps the address and token of one run. */
+static int peer_params(struct run_ctx *c)
+{
+	const char *pp = c->peer.client_params;
+
+	if (!pp)
+		return 0;
+	if (c->o->hw.boot == BOOT_KERNEL)
+		c->append = peer_join(c->src.append, pp);
+	else
+		c->params = peer_join(c->src.params, pp);
+	if (c->append || c->params)
+		return 0;
+	warnx("out of memory");
+	return -1;
+}
+
 static int prepare(struct run_ctx *c)
 {
 	struct boot_req q = { c->o, c->work, &c->boot };
@@ -266,10 +298,13 @@ static int prepare(struct run_ctx *c)
 		return -1;
 	}
 	e = boot_src_prepare(&q, &c->src);
-	if (e)
+	if (e) {
 		warnx("%s: %s: %s", c->o->image, c->src.failed ?
 		      c->src.failed : "setup", strerror(-e));
-	return e ? -1 : 0;
+		return -1;
+	}
+	return run_peer_prepare(&c->peer, c->o, c->work, c->log.path) ||
+	       peer_params(c) ? -1 : 0;
 }
 
 static int read_back(struct run_ctx *c)
@@ -305,6 +340,7 @@ static void tell_logs(struct run_ctx *c)
 	      tb_strdupf("%s/%s/console.log", c->o->out, c->log.id) : NULL;
 	if (con && fs_exists(con))
 		warnx("the appliance's console: %s", con);
+	run_peer_logs(&c->peer, c->log.dir, c->log.id);
 	warnx("the whole serial console: %s", c->log.path);
 	free(con);
 }
@@ -312,7 +348,7 @@ static void tell_logs(struct run_ctx *c)
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
-	struct run_ctx c = { .o = &o };
+	struct run_ctx c = { .o = &o, .peer = { .stop_fd = -1 } };
 	int r = run_parse(argc, argv, &o), rc = LAB_EXIT_FAIL;
 
 	if (r)
@@ -330,6 +366,9 @@ int cmd_run(int argc, char **argv)
 	tell_logs(&c);
 	col_list_free(&c.before);
 	boot_src_free(&c.src);
+	run_peer_free(&c.peer);
+	free(c.params);
+	free(c.append);
 	run_log_free(&c.log);
 	if (fs_remove_tree(c.work))
 		warn("%s: cannot remove", c.work);

@@ -5,7 +5,8 @@
  * (temporary directories, tree compare/remove), collect (BENCHRES through
  * debugfs), summary (summary.json into table rows), table (plain, CSV,
  * Markdown), kvm (accelerator choice and the cached probe boot), qemu (the
- * command line) and one cmd_*() per subcommand.
+ * command line) and one cmd_*() per subcommand.  The peer of `run --peer`
+ * has its own header, peer.h.
  *
  * Helpers return 0, -1 or -errno and print nothing; the cmd_*() functions
  * (each the main of a subcommand) report.
@@ -253,6 +254,9 @@ struct qemu_cfg {
 	const char *kernel, *initrd, *append;	/* boot kernel */
 	const char *params;	/* fw_cfg opt/org.twinbench/cmdline */
 	const char *ovmf_code, *ovmf_vars;	/* uefi (vars: a copy) */
+	/* the peer link (peer.h): NIC 0's whole -netdev instead of its
+	 * user-mode network, or more options for that network; its MAC */
+	const char *netdev0, *user0, *mac0;
 };
 const char *qemu_binary(void);	/* $TWINBENCH_QEMU or the default */
 struct argv_buf {
@@ -262,6 +266,8 @@ struct argv_buf {
 };
 void argv_add(struct argv_buf *a, const char *s);
 void argv_add_owned(struct argv_buf *a, char *s);	/* takes s */
+/* s with every ',' doubled, for QEMU's option syntax (malloc'ed) */
+char *qemu_opt_escape(const char *s);
 /* prefix + path (commas doubled, for QEMU's option syntax) + suffix */
 void argv_add_escaped(struct argv_buf *a, const char *prefix,
 		      const char *path, const char *suffix);
@@ -284,6 +290,8 @@ char *qemu_argv_str(char *const argv[]);	/* for messages */
 struct run_opts {
 	const char *image, *profile, *label, *serial_log, *out;
 	const char *results_disk, *pxe_file;
+	const char *peer, *token;	/* --peer IMAGE|ADDR[:PORT], --token */
+	unsigned peer_memory_mib;	/* --peer-memory (0: RUN_MEMORY_MIB) */
 	enum accel accel;
 	unsigned memory_mib, cpus, timeout_s;
 	struct vm_hw hw;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "lab.h"
+#include "peer.h"
 #include "study/study.h"
 #include "tb_util.h"
 
@@ -82,8 +83,27 @@ static const char usage_text[] =
 "                       from its BENCHRES partition\n"
 "      --pxe-file NAME  pxe: the DHCP boot file (default pxelinux.0, with\n"
 "                       --firmware uefi syslinux.efi; boot.ipxe for iPXE)\n"
+"      --peer IMAGE|ADDR[:PORT]   a peer for the network workloads.\n"
+"                       IMAGE (what run boots, or an out/guest directory):\n"
+"                       a second VM booted from it as the peer agent\n"
+"                       (bench.role=server, 10.77.0.1/24; kernel boot, a\n"
+"                       scratch disk of its own, IMAGE left untouched),\n"
+"                       beside this one (10.77.0.2/24, on its first NIC:\n"
+"                       virtio if --nic is none) on a private link of the\n"
+"                       two alone (QEMU -netdev dgram on 127.0.0.1); it is\n"
+"                       stopped when this one ends; its serial log is\n"
+"                       this one's with .peer (DIR/<run-id>.peer.serial.log\n"
+"                       with --out DIR).  ADDR: an agent that already runs\n"
+"                       on PORT (default 7777) and the next four, over a\n"
+"                       user-mode NIC with DHCP; a loopback ADDR (an agent\n"
+"                       on this host) as 10.0.2.100:PORT..PORT+4 in a\n"
+"                       restricted network (twinbench relay)\n"
+"      --token TEXT     the agent's shared secret (bench.token=, both sides;\n"
+"                       letters, digits, - . _ ~ + / = : @ %, at most 128)\n"
+"      --peer-memory MIB   the peer VM's memory (default 512)\n"
 "      With cdrom and pxe the media stay untouched: --profile and --label\n"
-"      reach the appliance through QEMU's fw_cfg.\n"
+"      reach the appliance through QEMU's fw_cfg, as --peer's parameters\n"
+"      do for every boot but kernel (a disk.img's menu never keeps them).\n"
 "      The QEMU binary is $TWINBENCH_QEMU or qemu-system-x86_64.\n"
 "\n"
 "  twinbench collect IMAGE DESTDIR\n"
@@ -143,6 +163,10 @@ static const char usage_text[] =
 "      Render a bundle's report again; exit 0 only if every file is\n"
 "      byte-identical to the bundled one, else name the first that\n"
 "      differs.\n"
+"\n"
+"  twinbench relay ADDR PORT\n"
+"      For run --peer with a loopback ADDR (QEMU runs it per connection):\n"
+"      stdin and stdout, one connection of the guest, to ADDR:PORT.\n"
 "\n"
 "  twinbench help         this text\n"
 "  twinbench --version    the version\n"
@@ -224,6 +248,7 @@ static const struct {
 	{ "report", cmd_report },
 	{ "bundle", cmd_bundle },
 	{ "verify", cmd_verify },
+	{ "relay", cmd_relay },
 };
 
 int main(int argc, char **argv)

@@ -54,7 +54,7 @@ static char **finish(struct argv_buf *a)
 }
 
 /* s with every ',' doubled, for QEMU's option syntax. */
-static char *opt_escape(const char *s)
+char *qemu_opt_escape(const char *s)
 {
 	size_t n = strlen(s), commas = 0, i, j = 0;
 	char *o;
@@ -76,7 +76,7 @@ static char *opt_escape(const char *s)
 void argv_add_escaped(struct argv_buf *a, const char *prefix,
 		      const char *path, const char *suffix)
 {
-	char *e = opt_escape(path);
+	char *e = qemu_opt_escape(path);
 
 	argv_add_owned(a, e ? tb_strdupf("%s%s%s", prefix, e, suffix) : NULL);
 	free(e);

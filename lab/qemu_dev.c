@@ -13,7 +13,8 @@
  * (an if=virtio disk is the first disk: both boot it without).
  * Each NIC has its own user-mode network; the PXE boot NIC (the first)
  * gets QEMU's TFTP server and DHCP boot file, the others lose their option
- * ROMs (no iPXE attempts).
+ * ROMs (no iPXE attempts).  With --peer the first NIC is on the peer link
+ * or has the peer agent's forwarding rules (peer_net.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -145,27 +146,40 @@ static const char *nic_model(const struct qemu_cfg *c, enum vm_nic nic)
 	}
 }
 
-/* NIC i with its own user-mode network netI; the PXE boot NIC (the first)
- * gets QEMU's TFTP root and boot file, the others no option ROM. */
+/* NIC i's -netdev: its own user-mode network netI (the PXE boot NIC with
+ * QEMU's TFTP root and boot file); NIC 0 may be on the peer link instead
+ * (netdev0) or have the peer's forwarding rules (user0). */
+static char *netdev_spec(const struct qemu_cfg *c, size_t i, int pxe)
+{
+	const char *more = i == 0 && c->user0 ? c->user0 : "";
+	char *tftp, *s;
+
+	if (i == 0 && c->netdev0)
+		return strdup(c->netdev0);
+	if (!pxe)
+		return tb_strdupf("user,id=net%zu%s", i, more);
+	tftp = qemu_opt_escape(c->tftp_dir);
+	s = tftp ? tb_strdupf("user,id=net0,tftp=%s,bootfile=%s%s", tftp,
+			      c->pxe_file, more) : NULL;
+	free(tftp);
+	return s;
+}
+
+/* NIC i on netI; the PXE boot NIC (the first) boots, the others have no
+ * option ROM. */
 static void add_nic(struct argv_buf *a, const struct qemu_cfg *c, size_t i)
 {
 	int pxe = c->hw.boot == BOOT_PXE && i == 0;
-	char *net = tb_strdupf("user,id=net%zu", i);
+	char *mac = i == 0 && c->mac0 ? tb_strdupf(",mac=%s", c->mac0) :
+		    strdup("");
 
 	argv_add(a, "-netdev");
-	if (pxe) {
-		char *f = tb_strdupf(",bootfile=%s", c->pxe_file);
-
-		argv_add_escaped(a, "user,id=net0,tftp=", c->tftp_dir,
-				 f ? f : "");
-		free(f);
-		free(net);
-	} else {
-		argv_add_owned(a, net);
-	}
-	dev(a, tb_strdupf("%s,netdev=net%zu%s", nic_model(c, c->hw.nics[i]),
-			  i, pxe ? ",bootindex=1" : c->hw.machine ==
-			  VM_MICROVM ? "" : ",romfile="));
+	argv_add_owned(a, netdev_spec(c, i, pxe));
+	dev(a, mac ? tb_strdupf("%s,netdev=net%zu%s%s",
+				nic_model(c, c->hw.nics[i]), i, mac,
+				pxe ? ",bootindex=1" : c->hw.machine ==
+				VM_MICROVM ? "" : ",romfile=") : NULL);
+	free(mac);
 }
 
 /* The host's TSC rate in kHz (/proc/cpuinfo "cpu MHz"); 0 if unknown. */

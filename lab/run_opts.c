@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lab.h"
+#include "peer.h"
 
 static const struct option run_long[] = {
 	{ "profile", required_argument, NULL, 'p' },
@@ -23,6 +24,9 @@ static const struct option run_long[] = {
 	{ "boot", required_argument, NULL, 'B' },
 	{ "results-disk", required_argument, NULL, 'R' },
 	{ "pxe-file", required_argument, NULL, 'P' },
+	{ "peer", required_argument, NULL, 'Q' },
+	{ "token", required_argument, NULL, 'K' },
+	{ "peer-memory", required_argument, NULL, 'W' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -164,9 +168,12 @@ static const char *run_opt(int opt, const char *arg, struct run_opts *o)
 static const char *run_check(struct run_opts *o, int boot_given)
 {
 	int media = o->hw.boot == BOOT_CDROM || o->hw.boot == BOOT_PXE;
+	const char *why;
 
 	if (o->hw.machine == VM_MICROVM && !boot_given)
 		o->hw.boot = BOOT_KERNEL;
+	if ((why = peer_check(o)) != NULL)
+		return why;
 	if (o->results_disk && !media)
 		return "--results-disk: only with --boot cdrom or pxe (a "
 		       "disk.img has its own BENCHRES)";
@@ -194,6 +201,11 @@ int run_parse(int argc, char **argv, struct run_opts *o)
 		}
 		if (opt == '?' || opt == ':')
 			return lab_bad_option("run", opt, argv);
+		if (opt && strchr("QKW", opt)) {
+			if (peer_opt(opt, optarg, o))
+				return LAB_EXIT_USAGE;
+			continue;
+		}
 		msg = opt && strchr("MDNFB", opt) ?
 		      hw_opt(opt, optarg, o, &boot_given) :
 		      run_opt(opt, optarg, o);
