@@ -103,7 +103,7 @@ help:
 	@echo '  host         host flavour (guest + bare-metal drivers) in $(O)/host/'
 	@echo '  formats      disk.{qcow2,vmdk,vdi,vhdx} of both flavours'
 	@echo '  appliance    the static appliance binaries only'
-	@echo '  tools        the static upstream tools (bzip2, mke2fs) only'
+	@echo '  tools        the static upstream tools (bzip2, mke2fs, dbench, make, tcc, netperf, netserver, rsync) only'
 	@echo '  lab          the host-side twinbench command'
 	@echo
 	@echo 'Use:'

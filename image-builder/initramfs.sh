@@ -59,9 +59,13 @@ while read -r name src mode; do
 done < "$out/files"
 
 # The embedded manifest: inputs, and the sha256 of every file beside it.
+# An input's kind is bin or src and its suite the Debian release it is
+# from (lock kind src-trixie: a src from trixie; the others: bookworm).
 grep -v '^[[:space:]]*\(#\|$\)' "$LOCK" | jq -R -s '
 	split("\n") | map(select(length > 0) | split(" ") |
-	{kind: .[0], name: .[1], version: .[2], file: .[3], sha256: .[4],
+	{kind: (.[0] | sub("-trixie$"; "")),
+	 suite: (if .[0] == "src-trixie" then "trixie" else "bookworm" end),
+	 name: .[1], version: .[2], file: .[3], sha256: .[4],
 	 license: .[5]})' > "$out/inputs.json"
 while read -r name src mode; do
 	printf '/%s %s %s %s\n' "$name" "$(sha256sum < "$src" | cut -c1-64)" \

@@ -18,8 +18,7 @@ TOOLS_DBENCH := $(B)/tools/dbench
 TOOLS_DBENCH_LOAD := $(B)/share/dbench/client.txt.xz
 TOOLS_DBENCH_DSC := $(call tools_dsc,dbench)
 TOOLS_POPT_DSC := $(call tools_dsc,popt)
-TOOLS_DBENCH_ORIG := $(shell awk '$$1 == "src" && $$2 == "dbench" && \
-	$$4 ~ /\.orig\.tar\.gz$$/ { print $$4; exit }' $(TOOLS_LOCK))
+TOOLS_DBENCH_ORIG := $(call tools_src,dbench,\.orig\.tar\.gz$$)
 
 .PHONY: tools
 tools: $(TOOLS_DBENCH) $(TOOLS_DBENCH_LOAD)

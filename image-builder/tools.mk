@@ -14,9 +14,12 @@ TOOLS_BZIP2 := $(B)/tools/bzip2
 TOOLS_MKE2FS := $(B)/tools/mke2fs
 TOOLS := $(TOOLS_BZIP2) $(TOOLS_MKE2FS)
 
+# tools_src PKG,REGEX: the first file pinned for source package PKG (lock
+# kind src or src-trixie) whose name matches REGEX (an awk regex, $$ for $)
+tools_src = $(shell awk '($$1 == "src" || $$1 == "src-trixie") && \
+	$$2 == "$(1)" && $$4 ~ /$(2)/ { print $$4; exit }' $(TOOLS_LOCK))
 # tools_dsc PKG: file name of the .dsc pinned for source package PKG
-tools_dsc = $(shell awk '$$1 == "src" && $$2 == "$(1)" && \
-	$$4 ~ /\.dsc$$/ { print $$4; exit }' $(TOOLS_LOCK))
+tools_dsc = $(call tools_src,$(1),\.dsc$$)
 TOOLS_BZIP2_DSC := $(call tools_dsc,bzip2)
 TOOLS_E2FS_DSC := $(call tools_dsc,e2fsprogs)
 

@@ -36,6 +36,7 @@ done
 	tests/tools.bats tests/runner.bats tests/lab.bats tests/flavours.bats \
 	tests/build.bats tests/oltp.bats tests/fileserver.bats \
 	tests/report.bats tests/report_html.bats tests/study.bats \
+	tests/peer.bats tests/net.bats tests/netlab.bats \
 	tests/boot.bats tests/matrix.bats tests/repro.bats)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
