@@ -499,3 +499,57 @@ while True:
 		"$out/$id.serial.log"
 	run -1 grep -a 'bench.role=server' "$out/$id.serial.log"
 }
+
+# boot_net NAME APPEND [QEMU NIC ARGS]: direct kernel boot of the current
+# image's smoke with extra kernel parameters; the run collected to
+# $BATS_TEST_TMPDIR/NAME, the serial console in NAME.serial
+boot_net() {
+	local name=$1 append=$2 img=$BATS_TEST_TMPDIR/$1.img
+	shift 2
+	cp --sparse=always "$O/guest/disk.img" "$img"
+	run timeout 900 qemu-system-x86_64 -accel tcg -m 256 -smp 2 \
+		-display none -monitor none -no-reboot -serial stdio \
+		-kernel "$O/guest/vmlinuz" -initrd "$O/guest/initrd.img" \
+		-append "console=ttyS0 panic=10 bench.profile=smoke $append" \
+		-drive "file=$img,format=raw,if=virtio" "$@"
+	echo "$output" > "$BATS_TEST_TMPDIR/$name.serial"
+	[[ "$output" == *"TWINBENCH-DONE 0001-"* ]]
+	run -0 "$LAB" collect "$img" "$BATS_TEST_TMPDIR/$name"
+	RUN=$(ls -d "$BATS_TEST_TMPDIR/$name"/0001-*)
+	[ -f "$RUN/DONE" ]
+}
+
+# net_failed REGEX: every network run failed with a reason matching
+# REGEX, every other workload ok
+net_failed() {
+	jq -e -s --arg re "$1" --arg net "$NET_WORKLOADS" '
+		($net | split(" ")) as $n |
+		(map(select(.workload as $w | $n | index($w))) |
+		 length > 0 and all(.status == "failed" and
+				    (.reason | test($re)))) and
+		(map(select(.workload as $w | $n | index($w) | not)) |
+		 all(.status == "ok"))' "$RUN/samples.jsonl"
+}
+
+@test "the peer does not answer after the link came up: failed in the bound" {
+	make_quiet guest lab
+	local port
+	port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	# a link to a UDP port nobody reads: the NIC has carrier, no peer
+	boot_net nopeer "bench.net=10.77.0.2/24 bench.peer=10.77.0.1 bench.netwait=5" \
+		-netdev "dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=$((port + 1)),remote.type=inet,remote.host=127.0.0.1,remote.port=$port" \
+		-device virtio-net-pci,netdev=n0,romfile=
+	grep -q 'network: eth0 is up (10.77.0.2/24)' "$BATS_TEST_TMPDIR/nopeer.serial"
+	net_failed '10\.77\.0\.1.*5 s'
+	jq -e '.peer.address == "10.77.0.1" and (.peer.error | length > 0)' \
+		"$RUN/manifest.json"
+}
+
+@test "no network interface: the console says so, the network runs fail" {
+	make_quiet guest lab
+	boot_net nonic "bench.net=dhcp bench.peer=10.77.0.1 bench.netwait=3" \
+		-nic none
+	grep -q 'no network interface appeared within 3 s' \
+		"$BATS_TEST_TMPDIR/nonic.serial"
+	net_failed 'no network interface appeared within 3 s'
+}
