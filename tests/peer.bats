@@ -3,21 +3,35 @@
 # clients: protocol errors, oversized lines, tokens, busy, idle and vanished
 # clients, and the real services when the build has them.
 #
-# The services' tests need the static netserver/netperf, iperf3 and rsync
-# in $B/tools (another part of the build); without them they are skipped
-# with that reason.  TB_PEER_BINDIR=DIR takes the tools from DIR instead
-# (e.g. a directory of symlinks to a distribution's iperf3 and rsync).
+# The services' tests use the static netserver/netperf and rsync of
+# $B/tools and, since the image carries no iperf3 (its source is not
+# fetchable), Debian's iperf3; a tool that is missing skips its tests with
+# that reason.  TB_PEER_BINDIR=DIR takes the tools from DIR instead.
 bats_require_minimum_version 1.5.0
 
 setup_file() {
 	load helper
-	make_quiet appliance
+	make_quiet appliance tools
+}
+
+# a tools directory: the build's, plus Debian's iperf3 when it has none
+bindir() {
+	local d=$BATS_TEST_TMPDIR/bin t
+	mkdir -p "$d"
+	for t in netserver netperf rsync iperf3; do
+		if [ -x "$B/tools/$t" ]; then
+			ln -sf "$B/tools/$t" "$d/$t"
+		elif [ "$t" = iperf3 ] && command -v iperf3 >/dev/null; then
+			ln -sf "$(command -v iperf3)" "$d/$t"
+		fi
+	done
+	echo "$d"
 }
 
 setup() {
 	load helper
 	TB=$B/appliance/twinbench
-	TOOLS=${TB_PEER_BINDIR:-$B/tools}
+	TOOLS=${TB_PEER_BINDIR:-$(bindir)}
 	WHERE=$TOOLS
 	if [ ! -d "$TOOLS" ]; then
 		TOOLS=$BATS_TEST_TMPDIR/notools
