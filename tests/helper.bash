@@ -31,3 +31,21 @@ part_extract() {
 	dd if="$1" of="$3" bs=512 skip="$start" count="$size" conv=sparse \
 		status=none
 }
+
+# The workloads that need a peer (bench.peer / --peer); without one their
+# runs are skipped with "needs a peer".
+NET_WORKLOADS="netstream transfer"
+
+# smoke_workloads: smoke's workloads that run without a peer
+smoke_workloads() {
+	sed -n 's/^workload *= *//p' "$REPO/profiles/smoke.profile" | sort -u |
+		grep -vxF -e netstream -e transfer
+}
+
+# net_skipped SAMPLES: every network record of a run without a peer is
+# skipped with the reason
+net_skipped() {
+	jq -se '[.[] | select(.workload == "netstream" or
+		.workload == "transfer")] | length > 0 and all(.status ==
+		"skipped" and (.reason | test("needs a peer")))' "$1" >/dev/null
+}

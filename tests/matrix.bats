@@ -159,7 +159,9 @@ check_row() {
 	d=$(echo "$T"/out/*/)
 	[ -e "$d/DONE" ]
 	[ "$(jq -r .status "$d/summary.json")" = ok ]
-	for w in $(sed -n 's/^workload *= *//p' "$REPO/profiles/smoke.profile" | sort -u); do
+	net_skipped "$d/samples.jsonl" ||
+		{ echo "network runs without a peer: not skipped"; return 1; }
+	for w in $(smoke_workloads); do
 		if [ "$w" = build ] && [ "$boot" = pxe ]; then
 			# no BENCHBOOT over PXE: no compiler or code base, and
 			# the run says so
