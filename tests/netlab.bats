@@ -553,3 +553,46 @@ net_failed() {
 		"$BATS_TEST_TMPDIR/nonic.serial"
 	net_failed 'no network interface appeared within 3 s'
 }
+
+@test "--peer 127.0.0.1:P: a VM on DHCP reaches an agent on this host" {
+	make_quiet guest appliance tools
+	local port out=$BATS_TEST_TMPDIR/r img=$BATS_TEST_TMPDIR/c.img id
+	port=$(python3 - <<'PY'
+import socket, random
+for _ in range(200):
+    p = random.randrange(20000, 60000)
+    try:
+        ss = [socket.socket() for _ in range(5)]
+        for i, s in enumerate(ss):
+            s.bind(("127.0.0.1", p + i))
+    except OSError:
+        continue
+    finally:
+        for s in ss:
+            s.close()
+    print(p)
+    break
+PY
+)
+	mkdir -p "$BATS_TEST_TMPDIR/agent"
+	"$B/appliance/twinbench" serve --listen 127.0.0.1 --port "$port" \
+		--bindir "$B/tools" --scratch "$BATS_TEST_TMPDIR/agent" \
+		>"$BATS_TEST_TMPDIR/agent.log" 2>&1 3>&- &
+	SERVER_PID=$!
+	cp --sparse=always "$O/guest/disk.img" "$img"
+	run --separate-stderr timeout 900 "$LAB" run --profile smoke \
+		--timeout 600 --out "$out" --peer "127.0.0.1:$port" "$img"
+	[ "$status" -eq 0 ]
+	id=$(sed -n 's/^twinbench: run \(0001-[a-z0-9_.-]*\) finished, status .*/\1/p' <<< "$output")
+	[ -n "$id" ] && [ -e "$out/$id/DONE" ]
+	grep -aq 'network: eth0 is up (DHCP)' "$out/$id.serial.log"
+	run -0 jq -r '.instances[] | select(.status != "ok") | .instance' \
+		"$out/$id/summary.json"
+	[ -z "$output" ]
+	jq -e -s '[.[] | select(.workload == "transfer" and .side == "peer")]
+		| length > 0' "$out/$id/samples.jsonl"
+	jq -e '.peer.address == "10.0.2.100:'"$port"'" and
+		.peer.error == null and .peer.manifest.protocol == 1' \
+		"$out/$id/manifest.json"
+	grep -q "client 127.0.0.1 connected" "$BATS_TEST_TMPDIR/agent.log"
+}
